@@ -1,0 +1,446 @@
+package weft.process.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.process.Down;
+import weft.process.Exit;
+import weft.process.ExitReason;
+import weft.process.Node;
+import weft.process.Pid;
+import weft.process.ProcessBody;
+import weft.process.ProcessInfo;
+import weft.process.ProcessStatus;
+import weft.process.Ref;
+
+/*
+ * Design: one ProcessCore per process; it is the process's Pid, so sending needs no lookup.
+ *
+ * State machine: ALIVE -> DEAD, once, in die(). The monitor field `exitReason` is null while
+ * alive. A process is dead as soon as an exit signal kills it, even if its thread is still
+ * unwinding: die() runs the Erlang clean-up at once (name released, links signalled, monitors
+ * fired) and interrupts the thread, and every Weft call the thread makes afterwards throws
+ * ExitUnwind. So a process stuck in code that ignores interrupts cannot hold up its supervisor.
+ *
+ * Locking: the links, monitors and watchers of a process are guarded by its own monitor. An
+ * operation on two processes (link) takes both monitors in pid order. die() takes only its own,
+ * copies what it must signal and signals outside the lock, so signals never nest locks.
+ *
+ * Threads: `thread` is written once before start; `exitReason`, `trapExit`, `name` and
+ * `behaviour` are volatile, written by the owner (or by die() on any thread) and read by anyone.
+ */
+/** A process: its mailbox, links, monitors and life cycle. Internal: use {@link Pid}. */
+public final class ProcessCore implements Pid {
+
+  private static final Logger CRASH_LOG = LoggerFactory.getLogger("weft.process.crash");
+
+  /** The process running on the current thread, bound for the whole of its body. */
+  public static final ScopedValue<ProcessCore> CURRENT = ScopedValue.newInstance();
+
+  /** Something told, exactly once, when a process ends: a process (by message) or a callback. */
+  private sealed interface Watcher {}
+
+  private record ProcessWatcher(ProcessCore process) implements Watcher {}
+
+  private record CallbackWatcher(Consumer<ExitReason> callback) implements Watcher {}
+
+  private final Kernel kernel;
+  private final long id;
+  private final ProcessCore parent;
+  private final Instant startedAt = Instant.now();
+  private final Mailbox mailbox = new Mailbox();
+  private Thread thread;
+
+  private volatile ExitReason exitReason;
+  private volatile boolean trapExit;
+  private volatile String name;
+  private volatile String behaviour;
+
+  // Guarded by this.
+  private final Set<ProcessCore> links = new LinkedHashSet<>();
+  private final Map<Ref, Watcher> watchers = new HashMap<>();
+  private final Map<Ref, ProcessCore> monitoring = new HashMap<>();
+
+  ProcessCore(Kernel kernel, long id, ProcessCore parent) {
+    this.kernel = kernel;
+    this.id = id;
+    this.parent = parent;
+  }
+
+  // ---------------------------------------------------------------- identity
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public Node node() {
+    return kernel.node();
+  }
+
+  /** The kernel of this process's node. */
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** The process that spawned this one, or null when spawned from outside any process. */
+  public ProcessCore parent() {
+    return parent;
+  }
+
+  @Override
+  public String toString() {
+    return "<" + kernel.number() + "." + id + ">";
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  void start(ProcessBody body) {
+    thread = kernel.newThread(this, () -> ScopedValue.where(CURRENT, this).run(() -> run(body)));
+    thread.start();
+  }
+
+  private void run(ProcessBody body) {
+    ExitReason reason;
+    Throwable crash = null;
+    try {
+      body.run();
+      reason = ExitReason.NORMAL;
+    } catch (ExitUnwind unwind) {
+      reason = unwind.reason();
+    } catch (Throwable t) {
+      reason = ExitReason.error(t);
+      crash = t;
+    }
+    Thread.interrupted();
+    boolean ended = die(reason);
+    if (ended && !reason.isNormal()) {
+      reportCrash(reason, crash);
+    }
+    mailbox.clear();
+  }
+
+  private void reportCrash(ExitReason reason, Throwable crash) {
+    String who = name == null ? "" : " (" + name + ")";
+    String what = behaviour == null ? "process" : behaviour;
+    if (crash != null) {
+      CRASH_LOG.error("{} {}{} crashed: {}", what, this, who, reason, crash);
+    } else {
+      CRASH_LOG.error("{} {}{} exited: {}", what, this, who, reason);
+    }
+  }
+
+  /** Whether the process has ended (its thread may still be unwinding). */
+  public boolean isDead() {
+    return exitReason != null;
+  }
+
+  /** The exit reason, or null while alive. */
+  public ExitReason exitReason() {
+    return exitReason;
+  }
+
+  /** Throws {@link ExitUnwind} when this process has been killed. */
+  public void checkAlive() {
+    ExitReason r = exitReason;
+    if (r != null) {
+      throw new ExitUnwind(r);
+    }
+  }
+
+  /**
+   * Ends the process with the reason, once: releases its name, signals its links, fires its
+   * monitors and interrupts its thread if another thread is ending it.
+   *
+   * @return false if it had already ended
+   */
+  boolean die(ExitReason reason) {
+    List<ProcessCore> linked;
+    List<Map.Entry<Ref, Watcher>> toTell;
+    List<Map.Entry<Ref, ProcessCore>> watched;
+    synchronized (this) {
+      if (exitReason != null) {
+        return false;
+      }
+      exitReason = reason;
+      linked = new ArrayList<>(links);
+      links.clear();
+      toTell = new ArrayList<>(watchers.entrySet());
+      watchers.clear();
+      watched = new ArrayList<>(monitoring.entrySet());
+      monitoring.clear();
+    }
+    String n = name;
+    if (n != null) {
+      kernel.unregister(n, this);
+    }
+    kernel.removeProcess(this);
+    for (ProcessCore other : linked) {
+      other.removeLink(this);
+      other.exitSignal(this, reason, true);
+    }
+    for (Map.Entry<Ref, Watcher> e : toTell) {
+      tell(e.getKey(), e.getValue(), reason);
+    }
+    for (Map.Entry<Ref, ProcessCore> e : watched) {
+      e.getValue().removeWatcher(e.getKey());
+    }
+    Thread t = thread;
+    if (t != null && t != Thread.currentThread()) {
+      t.interrupt();
+    }
+    return true;
+  }
+
+  private void tell(Ref ref, Watcher watcher, ExitReason reason) {
+    switch (watcher) {
+      case ProcessWatcher(ProcessCore p) -> {
+        p.forgetMonitor(ref);
+        p.deliver(new Down(ref, this, reason));
+      }
+      case CallbackWatcher(Consumer<ExitReason> callback) -> callback.accept(reason);
+    }
+  }
+
+  /**
+   * Receives an exit signal, following Erlang's rules: an explicit {@code kill} cannot be
+   * trapped; a trapping process gets an {@link Exit} message; {@code normal} from another process
+   * is ignored; anything else ends the process with that reason.
+   *
+   * @param from the sender
+   * @param reason the reason
+   * @param viaLink whether the signal comes from a linked process that ended
+   */
+  public void exitSignal(ProcessCore from, ExitReason reason, boolean viaLink) {
+    if (exitReason != null) {
+      return;
+    }
+    if (reason instanceof ExitReason.Kill && !viaLink) {
+      die(ExitReason.KILLED);
+    } else if (trapExit) {
+      deliver(new Exit(from, reason));
+    } else if (reason instanceof ExitReason.Normal) {
+      if (from == this) {
+        die(reason);
+      }
+    } else {
+      die(reason);
+    }
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /** Appends a message to the mailbox; dropped if the process has ended. Never blocks. */
+  public void deliver(Object message) {
+    if (exitReason == null) {
+      mailbox.put(message);
+    }
+  }
+
+  /**
+   * Selective receive; owner thread only.
+   *
+   * @return the message, or {@link #timedOut()} when the timeout elapsed
+   */
+  public Object receive(Predicate<Object> match, long timeoutNanos) {
+    checkAlive();
+    return mailbox.receive(match, timeoutNanos, this);
+  }
+
+  /** The value {@link #receive} returns on timeout. */
+  public static Object timedOut() {
+    return Mailbox.TIMED_OUT;
+  }
+
+  /** Drops messages that match; owner thread only. */
+  public int flush(Predicate<Object> match) {
+    return mailbox.removeIf(match);
+  }
+
+  // ---------------------------------------------------------------- links
+
+  /** Links the current process (this) with another; a dead other sends this a noproc signal. */
+  public void link(ProcessCore other) {
+    if (other == this) {
+      return;
+    }
+    ProcessCore first = id < other.id ? this : other;
+    ProcessCore second = first == this ? other : this;
+    boolean otherDead;
+    synchronized (first) {
+      synchronized (second) {
+        checkAlive();
+        otherDead = other.exitReason != null;
+        if (!otherDead) {
+          links.add(other);
+          other.links.add(this);
+        }
+      }
+    }
+    if (otherDead) {
+      exitSignal(other, ExitReason.NOPROC, true);
+      checkAlive();
+    }
+  }
+
+  /** Removes the link in both directions, if there is one. */
+  public void unlink(ProcessCore other) {
+    removeLink(other);
+    other.removeLink(this);
+  }
+
+  private synchronized void removeLink(ProcessCore other) {
+    links.remove(other);
+  }
+
+  /** Links a process that has not started yet to this one (spawn_link). */
+  void linkUnstarted(ProcessCore child) {
+    synchronized (this) {
+      checkAlive();
+      links.add(child);
+    }
+    synchronized (child) {
+      child.links.add(this);
+    }
+  }
+
+  // ---------------------------------------------------------------- monitors
+
+  /**
+   * Makes {@code watcher} monitor this process. If this process has already ended, the {@link
+   * Down} message (with {@code noproc}) is delivered at once.
+   */
+  public Ref monitoredBy(ProcessCore watcher) {
+    Ref ref = Ref.make();
+    synchronized (watcher) {
+      watcher.monitoring.put(ref, this);
+    }
+    boolean added;
+    synchronized (this) {
+      added = exitReason == null;
+      if (added) {
+        watchers.put(ref, new ProcessWatcher(watcher));
+      }
+    }
+    if (!added) {
+      watcher.forgetMonitor(ref);
+      watcher.deliver(new Down(ref, this, ExitReason.NOPROC));
+    }
+    return ref;
+  }
+
+  /**
+   * Runs a callback once when this process ends (at once, with {@code noproc}, if it already
+   * has). Used by calls, registries and tables; the callback must be quick and must not block.
+   *
+   * @return the reference to pass to {@link #removeWatcher(Ref)}
+   */
+  public Ref onExit(Consumer<ExitReason> callback) {
+    Ref ref = Ref.make();
+    boolean added;
+    synchronized (this) {
+      added = exitReason == null;
+      if (added) {
+        watchers.put(ref, new CallbackWatcher(callback));
+      }
+    }
+    if (!added) {
+      callback.accept(ExitReason.NOPROC);
+    }
+    return ref;
+  }
+
+  /** Removes a monitor or exit callback; returns whether it was still there. */
+  public synchronized boolean removeWatcher(Ref ref) {
+    return watchers.remove(ref) != null;
+  }
+
+  /**
+   * Ends a monitor this process holds.
+   *
+   * @return whether it was still active
+   */
+  public boolean demonitor(Ref ref) {
+    ProcessCore target;
+    synchronized (this) {
+      target = monitoring.remove(ref);
+    }
+    return target != null && target.removeWatcher(ref);
+  }
+
+  private synchronized void forgetMonitor(Ref ref) {
+    monitoring.remove(ref);
+  }
+
+  // ---------------------------------------------------------------- flags and names
+
+  /** Sets the trap-exit flag; returns the previous value. */
+  public boolean trapExit(boolean on) {
+    boolean old = trapExit;
+    trapExit = on;
+    return old;
+  }
+
+  /** Whether the process traps exits. */
+  public boolean trapsExits() {
+    return trapExit;
+  }
+
+  /** The registered name, or null. */
+  public String name() {
+    return name;
+  }
+
+  void name(String name) {
+    this.name = name;
+  }
+
+  /** Labels the behaviour this process runs, for introspection and crash reports. */
+  public void behaviour(String behaviour) {
+    this.behaviour = behaviour;
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  /** A snapshot of this process. */
+  public ProcessInfo info() {
+    List<Pid> l;
+    List<Pid> mon;
+    List<Pid> by = new ArrayList<>();
+    synchronized (this) {
+      l = List.copyOf(links);
+      mon = List.copyOf(monitoring.values());
+      for (Watcher w : watchers.values()) {
+        if (w instanceof ProcessWatcher(ProcessCore p)) {
+          by.add(p);
+        }
+      }
+    }
+    ProcessStatus status =
+        exitReason != null
+            ? ProcessStatus.EXITED
+            : mailbox.isWaiting() ? ProcessStatus.WAITING : ProcessStatus.RUNNING;
+    return new ProcessInfo(
+        this,
+        Optional.ofNullable(name),
+        status,
+        mailbox.size(),
+        l,
+        mon,
+        List.copyOf(by),
+        trapExit,
+        Optional.ofNullable(behaviour),
+        Optional.ofNullable(parent),
+        startedAt);
+  }
+}
