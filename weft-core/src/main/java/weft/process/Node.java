@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
+import weft.process.internal.Timeouts;
 
 /**
  * A Weft node: one runtime of processes, with its own process table, names and timers. An
@@ -135,7 +136,7 @@ public final class Node implements AutoCloseable {
     CompletableFuture<ExitReason> done = new CompletableFuture<>();
     var ref = p.onExit(done::complete);
     try {
-      ExitReason r = done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      ExitReason r = done.get(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
       ExitReason known = p.exitReason();
       return known != null ? known : r;
     } catch (ExecutionException e) {

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import weft.process.internal.ExitUnwind;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
+import weft.process.internal.Timeouts;
 
 /**
  * The operations of the calling process, as in Elixir's {@code Process} and {@code Kernel}
@@ -265,7 +266,8 @@ public final class Process {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative: " + timeout);
     }
-    return timeout.toNanos();
+    long n = Timeouts.nanos(timeout);
+    return n == Long.MAX_VALUE ? -1 : n;
   }
 
   // ---------------------------------------------------------------- links, monitors, exits

@@ -275,7 +275,7 @@ public final class Kernel {
         p.exitSignal(outside, ExitReason.SHUTDOWN, false);
       }
     }
-    long deadline = System.nanoTime() + grace.toNanos();
+    long deadline = Timeouts.deadline(grace);
     while (!processes.isEmpty() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(1);

@@ -70,7 +70,7 @@ final class Mailbox {
    * @return the message, or {@link #TIMED_OUT}
    */
   Object receive(Predicate<Object> match, long timeoutNanos, ProcessCore owner) {
-    long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+    long deadline = timeoutNanos > 0 ? Timeouts.deadline(timeoutNanos) : 0;
     Node prev = null;
     Node cur = head;
     while (true) {
