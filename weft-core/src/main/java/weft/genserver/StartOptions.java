@@ -20,7 +20,7 @@ import weft.registry.Registry;
 public record StartOptions(String name, Registry registry, Object key, Duration timeout) {
 
   /** The default start timeout: none (OTP's {@code infinity}). */
-  public static final Duration INFINITE = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+  public static final Duration INFINITE = weft.process.Process.INFINITY;
 
   /**
    * Validates the options.

@@ -45,6 +45,9 @@ import weft.process.internal.Timeouts;
  */
 public final class Process {
 
+  /** A timeout that never runs out (Erlang's {@code infinity}), for any method taking one. */
+  public static final Duration INFINITY = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
   private Process() {}
 
   // ---------------------------------------------------------------- identity
