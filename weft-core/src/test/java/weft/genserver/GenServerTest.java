@@ -280,13 +280,16 @@ class GenServerTest {
         node,
         () -> {
           Pid test = Process.self();
-          Process.spawn(
-              () -> {
-                Process.send(test, GenServer.startLink(new Counter(log, true, 7)));
-                throw Process.exit(ExitReason.SHUTDOWN);
-              });
+          Pid parent =
+              Process.spawn(
+                  () -> {
+                    Process.send(test, GenServer.startLink(new Counter(log, true, 7)));
+                    Process.receive(String.class);
+                    throw Process.exit(ExitReason.SHUTDOWN);
+                  });
           Pid child = Process.receive(Pid.class);
           var ref = Process.monitor(child);
+          Process.send(parent, "go");
           assertThat(Process.receive(Down.class, d -> d.ref() == ref, WAIT))
               .map(Down::reason)
               .contains(ExitReason.SHUTDOWN);
