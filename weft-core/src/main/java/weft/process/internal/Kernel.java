@@ -46,6 +46,7 @@ public final class Kernel {
   private final ScheduledThreadPoolExecutor timerThread;
   private final Thread.Builder.OfVirtual threads;
   private final ProcessCore outside;
+  private volatile boolean stopping;
 
   /**
    * Creates the state for a node.
@@ -121,6 +122,11 @@ public final class Kernel {
 
   void removeProcess(ProcessCore p) {
     processes.remove(p.id(), p);
+    if (stopping && processes.isEmpty()) {
+      synchronized (processes) {
+        processes.notifyAll();
+      }
+    }
   }
 
   /** The process in whose name signals from non-process threads are sent. */
@@ -269,6 +275,7 @@ public final class Kernel {
    * them to end, kills the rest and stops the timer thread.
    */
   public void stop(Duration grace) {
+    stopping = true;
     // Top-level processes first: supervisors stop their children in order, links carry the rest.
     for (ProcessCore p : processes()) {
       if (p.parent() == null) {
@@ -276,12 +283,15 @@ public final class Kernel {
       }
     }
     long deadline = Timeouts.deadline(grace);
-    while (!processes.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    synchronized (processes) {
+      long left;
+      while (!processes.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          processes.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     for (ProcessCore p : processes()) {
