@@ -219,12 +219,16 @@ final class ServerLoop<S, M> {
         throw u;
       } catch (Exception e) {
         terminate(ExitReason.error(e));
-        if (message != null) {
-          LOG.error("{} {} failed handling {}", server.behaviour(), self, describe(message));
-        }
+        self.crashContext(
+            "last message: " + (message == null ? "(continue)" : describe(message))
+                + "; state: " + abbreviate(String.valueOf(state)));
         throw e;
       }
     }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 500 ? s : s.substring(0, 500) + "...";
   }
 
   private static String describe(Object message) {

@@ -64,6 +64,7 @@ public final class ProcessCore implements Pid {
   private volatile boolean trapExit;
   private volatile String name;
   private volatile String behaviour;
+  private volatile String crashContext;
 
   // Guarded by this.
   private final Set<ProcessCore> links = new LinkedHashSet<>();
@@ -133,10 +134,11 @@ public final class ProcessCore implements Pid {
   private void reportCrash(ExitReason reason, Throwable crash) {
     String who = name == null ? "" : " (" + name + ")";
     String what = behaviour == null ? "process" : behaviour;
+    String context = crashContext == null ? "" : "; " + crashContext;
     if (crash != null) {
-      CRASH_LOG.error("{} {}{} crashed: {}", what, this, who, reason, crash);
+      CRASH_LOG.error("{} {}{} crashed: {}{}", what, this, who, reason, context, crash);
     } else {
-      CRASH_LOG.error("{} {}{} exited: {}", what, this, who, reason);
+      CRASH_LOG.error("{} {}{} exited: {}{}", what, this, who, reason, context);
     }
   }
 
@@ -403,6 +405,14 @@ public final class ProcessCore implements Pid {
 
   void name(String name) {
     this.name = name;
+  }
+
+  /**
+   * Adds what a behaviour knows about a crash (last message, state) to the crash report that is
+   * logged if the process then ends abnormally. Owner thread.
+   */
+  public void crashContext(String context) {
+    this.crashContext = context;
   }
 
   /** Labels the behaviour this process runs, for introspection and crash reports. */
