@@ -64,7 +64,8 @@ public final class Agent<S> {
       return switch (op) {
         case Get<S>(var fn) -> CallResult.reply(fn.apply(state), state);
         case GetAndUpdate<S>(var fn) -> {
-          Change<?, S> change = Objects.requireNonNull(fn.apply(state), "getAndUpdate returned null");
+          Change<?, S> change =
+              Objects.requireNonNull(fn.apply(state), "getAndUpdate returned null");
           yield CallResult.reply(change.reply(), change.state());
         }
         case Update<S>(var fn) -> CallResult.reply("ok", fn.apply(state));
@@ -73,7 +74,9 @@ public final class Agent<S> {
 
     @Override
     public Result<S> handleCast(Op<S> op, S state) {
-      return op instanceof Update<S>(var fn) ? Result.noreply(fn.apply(state)) : Result.noreply(state);
+      return op instanceof Update<S>(var fn)
+          ? Result.noreply(fn.apply(state))
+          : Result.noreply(state);
     }
 
     @Override

@@ -8,8 +8,8 @@ import weft.process.ExitReason;
  *
  * <ul>
  *   <li>{@link ExitReason#NOPROC}: no process behind the address, or it had ended;
- *   <li>{@link ExitReason#TIMEOUT}: no reply in time (a later reply is discarded, it never
- *       reaches the caller);
+ *   <li>{@link ExitReason#TIMEOUT}: no reply in time (a later reply is discarded, it never reaches
+ *       the caller);
  *   <li>any other reason: the server ended with it while the call was pending;
  *   <li>{@link ExitReason.Custom} {@code "calling_self"}: a process called itself.
  * </ul>

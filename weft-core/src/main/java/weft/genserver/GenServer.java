@@ -55,17 +55,17 @@ import weft.process.internal.ProcessCore;
  *
  * <h2>Failure</h2>
  *
- * A callback that throws ends the server with {@link ExitReason.Error}: {@link #terminate} runs,
- * a crash report is logged once, linked processes receive the exit and pending callers get a
- * {@link CallException} with that reason. A server that does not {@linkplain
+ * A callback that throws ends the server with {@link ExitReason.Error}: {@link #terminate} runs, a
+ * crash report is logged once, linked processes receive the exit and pending callers get a {@link
+ * CallException} with that reason. A server that does not {@linkplain
  * weft.process.Process#trapExit(boolean) trap exits} is killed by its parent's exit signal without
  * {@code terminate}; one that traps exits runs {@code terminate} when its parent (the process that
  * started it) sends an exit, and ends with the same reason.
  *
  * <h2>Threads</h2>
  *
- * Callbacks run on the server's own process, one at a time, so the state needs no locks. The
- * state should still be immutable: it may be read by {@code terminate} after a crash.
+ * Callbacks run on the server's own process, one at a time, so the state needs no locks. The state
+ * should still be immutable: it may be read by {@code terminate} after a crash.
  *
  * @param <S> the state
  * @param <M> the type of call and cast requests
@@ -137,8 +137,8 @@ public interface GenServer<S, M> {
   }
 
   /**
-   * Cleans up before the server ends (see the class documentation for when it runs). Exceptions
-   * are logged and otherwise ignored.
+   * Cleans up before the server ends (see the class documentation for when it runs). Exceptions are
+   * logged and otherwise ignored.
    *
    * @param reason why the server ends
    * @param state the last state
@@ -188,9 +188,9 @@ public interface GenServer<S, M> {
   }
 
   /**
-   * Starts a server linked to the calling process, and waits for its {@code init}. This is what
-   * a supervisor's child spec calls. If init fails the link is removed first, so the caller gets
-   * the {@link StartException} rather than an exit signal.
+   * Starts a server linked to the calling process, and waits for its {@code init}. This is what a
+   * supervisor's child spec calls. If init fails the link is removed first, so the caller gets the
+   * {@link StartException} rather than an exit signal.
    *
    * @param <S> the state
    * @param <M> the requests
@@ -261,7 +261,9 @@ public interface GenServer<S, M> {
    */
   static void cast(Address server, Object request) {
     Objects.requireNonNull(request, "request");
-    server.resolve().ifPresent(pid -> Kernel.core(pid).deliver(new ServerLoop.CastRequest(request)));
+    server
+        .resolve()
+        .ifPresent(pid -> Kernel.core(pid).deliver(new ServerLoop.CastRequest(request)));
   }
 
   /**
@@ -287,9 +289,7 @@ public interface GenServer<S, M> {
    */
   static void stop(Address server, ExitReason reason, Duration timeout) {
     Pid pid =
-        server
-            .resolve()
-            .orElseThrow(() -> new CallException(ExitReason.NOPROC, "stop " + server));
+        server.resolve().orElseThrow(() -> new CallException(ExitReason.NOPROC, "stop " + server));
     ProcessCore p = Kernel.core(pid);
     if (p.isDead()) {
       throw new CallException(ExitReason.NOPROC, "stop " + server);

@@ -23,8 +23,8 @@ public sealed interface InitResult<S> {
   }
 
   /**
-   * Starts with this state, then calls {@link GenServer#handleContinue} with {@code
-   * continueWith} before any message is handled (the starter is already released).
+   * Starts with this state, then calls {@link GenServer#handleContinue} with {@code continueWith}
+   * before any message is handled (the starter is already released).
    *
    * @param <S> the state type
    * @param state the initial state

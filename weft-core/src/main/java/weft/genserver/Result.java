@@ -36,9 +36,9 @@ public sealed interface Result<S> extends CallResult<S> permits Result.NoReply, 
   }
 
   /**
-   * Stops the server: {@link GenServer#terminate} runs, then the process ends with the reason.
-   * From {@code handleCall}, the caller gets no reply unless someone calls {@link
-   * GenServer#reply}; it sees the server's exit instead.
+   * Stops the server: {@link GenServer#terminate} runs, then the process ends with the reason. From
+   * {@code handleCall}, the caller gets no reply unless someone calls {@link GenServer#reply}; it
+   * sees the server's exit instead.
    *
    * @param <S> the state type
    * @param reason the exit reason

@@ -6,14 +6,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import weft.process.Node;
-import weft.process.ProcessBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Exit;
 import weft.process.ExitReason;
+import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.process.ProcessBody;
 import weft.process.internal.ExitUnwind;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
@@ -207,7 +207,8 @@ final class ServerLoop<S, M> {
         message = Process.receive();
         switch (message) {
           case CallRequest(Object request, From from) -> call((M) request, from);
-          case CastRequest(Object request) -> apply("handleCast", server.handleCast((M) request, state));
+          case CastRequest(Object request) ->
+              apply("handleCast", server.handleCast((M) request, state));
           case StopRequest(ExitReason reason) -> stop(reason);
           case Exit(Pid from, ExitReason reason) when from == parent -> stop(reason);
           default -> apply("handleInfo", server.handleInfo(message, state));
@@ -220,8 +221,10 @@ final class ServerLoop<S, M> {
       } catch (Exception e) {
         terminate(ExitReason.error(e));
         self.crashContext(
-            "last message: " + (message == null ? "(continue)" : describe(message))
-                + "; state: " + abbreviate(String.valueOf(state)));
+            "last message: "
+                + (message == null ? "(continue)" : describe(message))
+                + "; state: "
+                + abbreviate(String.valueOf(state)));
         throw e;
       }
     }
@@ -316,8 +319,7 @@ final class ServerLoop<S, M> {
       }
     }
     CompletableFuture<Object> reply = new CompletableFuture<>();
-    var watch =
-        target.onExit(reason -> reply.completeExceptionally(new ServerExited(reason)));
+    var watch = target.onExit(reason -> reply.completeExceptionally(new ServerExited(reason)));
     try {
       target.deliver(new CallRequest(request, new From(reply, caller)));
       return await(reply, timeout, caller);

@@ -1,8 +1,8 @@
 package weft.process;
 
 /**
- * The message a process that {@linkplain Process#trapExit(boolean) traps exits} receives instead
- * of dying when an exit signal reaches it: Erlang's {@code {'EXIT', From, Reason}}.
+ * The message a process that {@linkplain Process#trapExit(boolean) traps exits} receives instead of
+ * dying when an exit signal reaches it: Erlang's {@code {'EXIT', From, Reason}}.
  *
  * @param from the process that sent the signal (the linked process that ended, or the sender of
  *     {@link Process#exit(Pid, ExitReason)})

@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * <p>The variants are Erlang's: {@link Normal} (the function returned), {@link Shutdown} (asked to
  * stop by its supervisor, or stopped on purpose), {@link Kill} (the untrappable signal, sent with
- * {@link Process#exit(Pid, ExitReason)}), {@link Killed} (what a process that received {@code
- * Kill} died with), {@link NoProc} (the process did not exist), {@link Timeout} (a call timed out),
+ * {@link Process#exit(Pid, ExitReason)}), {@link Killed} (what a process that received {@code Kill}
+ * died with), {@link NoProc} (the process did not exist), {@link Timeout} (a call timed out),
  * {@link Error} (the process threw) and {@link Custom} (any other value given to {@code exit}).
  *
  * {@snippet :
@@ -25,7 +25,9 @@ public sealed interface ExitReason {
   /** The process function returned. A linked process is not affected unless it traps exits. */
   ExitReason NORMAL = new Normal();
 
-  /** An orderly stop. Not a crash: no crash report, and a {@code TRANSIENT} child is not restarted. */
+  /**
+   * An orderly stop. Not a crash: no crash report, and a {@code TRANSIENT} child is not restarted.
+   */
   ExitReason SHUTDOWN = new Shutdown(null);
 
   /** The untrappable kill signal. */

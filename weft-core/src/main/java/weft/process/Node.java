@@ -91,8 +91,8 @@ public final class Node implements AutoCloseable {
    *
    * @param to the receiver
    * @param message any immutable value, not null
-   * @throws IllegalArgumentException if {@code to} is a name that nothing is registered under
-   *     (as in Erlang); a pid never makes this fail
+   * @throws IllegalArgumentException if {@code to} is a name that nothing is registered under (as
+   *     in Erlang); a pid never makes this fail
    */
   public void send(Address to, Object message) {
     Process.deliver(to, message);

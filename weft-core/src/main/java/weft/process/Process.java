@@ -10,12 +10,12 @@ import weft.process.internal.ProcessCore;
 import weft.process.internal.Timeouts;
 
 /**
- * The operations of the calling process, as in Elixir's {@code Process} and {@code Kernel}
- * modules: {@code self}, {@code send}, {@code receive}, links, monitors, exits, names and timers.
+ * The operations of the calling process, as in Elixir's {@code Process} and {@code Kernel} modules:
+ * {@code self}, {@code send}, {@code receive}, links, monitors, exits, names and timers.
  *
- * <p>Every method except {@link #send}, {@link #exit(Pid, ExitReason)}, {@link #isAlive} and
- * {@link #current()} must be called from inside a process (a thread started by {@code spawn});
- * elsewhere it throws {@link IllegalStateException}.
+ * <p>Every method except {@link #send}, {@link #exit(Pid, ExitReason)}, {@link #isAlive} and {@link
+ * #current()} must be called from inside a process (a thread started by {@code spawn}); elsewhere
+ * it throws {@link IllegalStateException}.
  *
  * {@snippet :
  * record Ping(Pid from) {}
@@ -37,11 +37,11 @@ import weft.process.internal.Timeouts;
  * <h2>Ending</h2>
  *
  * A process ends when its body returns ({@code normal}), throws ({@link ExitReason.Error}, logged
- * as a crash report), calls {@link #exit(ExitReason)}, or receives an exit signal it does not
- * trap. A process killed by a signal is dead at once: its name, links and monitors are released
- * then, its thread is interrupted, and every Weft call it makes afterwards throws an internal
- * {@link Error} that unwinds it. Catch {@link Exception}, never {@link Throwable}, in process code
- * so that this unwinding is not stopped.
+ * as a crash report), calls {@link #exit(ExitReason)}, or receives an exit signal it does not trap.
+ * A process killed by a signal is dead at once: its name, links and monitors are released then, its
+ * thread is interrupted, and every Weft call it makes afterwards throws an internal {@link Error}
+ * that unwinds it. Catch {@link Exception}, never {@link Throwable}, in process code so that this
+ * unwinding is not stopped.
  */
 public final class Process {
 
@@ -144,8 +144,8 @@ public final class Process {
   // ---------------------------------------------------------------- messages
 
   /**
-   * Sends a message. Never blocks and never fails for a pid: a message to a process that has
-   * ended is dropped. May be called from any thread.
+   * Sends a message. Never blocks and never fails for a pid: a message to a process that has ended
+   * is dropped. May be called from any thread.
    *
    * @param to the receiver
    * @param message any immutable value, not null
@@ -276,9 +276,9 @@ public final class Process {
   // ---------------------------------------------------------------- links, monitors, exits
 
   /**
-   * Links the caller to a process: when either ends abnormally, the other receives an exit
-   * signal. Linking to a process that has ended sends the caller an exit signal with {@code
-   * noproc} (killing it unless it traps exits). Linking twice is the same as once.
+   * Links the caller to a process: when either ends abnormally, the other receives an exit signal.
+   * Linking to a process that has ended sends the caller an exit signal with {@code noproc}
+   * (killing it unless it traps exits). Linking twice is the same as once.
    *
    * @param pid the process
    */
@@ -287,8 +287,8 @@ public final class Process {
   }
 
   /**
-   * Removes the link between the caller and a process, if any. An {@link Exit} message that
-   * already arrived stays in the mailbox.
+   * Removes the link between the caller and a process, if any. An {@link Exit} message that already
+   * arrived stays in the mailbox.
    *
    * @param pid the process
    */
@@ -308,8 +308,8 @@ public final class Process {
   }
 
   /**
-   * Ends a monitor. A {@link Down} for it that has already arrived stays in the mailbox; use
-   * {@link #demonitor(Ref, boolean)} with flush to remove it.
+   * Ends a monitor. A {@link Down} for it that has already arrived stays in the mailbox; use {@link
+   * #demonitor(Ref, boolean)} with flush to remove it.
    *
    * @param ref the monitor
    * @return whether the monitor was still active
@@ -358,11 +358,10 @@ public final class Process {
   }
 
   /**
-   * Sends an exit signal to a process, with Erlang's rules: {@link ExitReason#KILL} always ends
-   * it (with {@code killed}); otherwise a process that traps exits receives an {@link Exit}
-   * message; {@code normal} is ignored unless sent to oneself; any other reason ends it. May be
-   * called from any thread; outside a process the sender is a pseudo-process standing for the
-   * outside world.
+   * Sends an exit signal to a process, with Erlang's rules: {@link ExitReason#KILL} always ends it
+   * (with {@code killed}); otherwise a process that traps exits receives an {@link Exit} message;
+   * {@code normal} is ignored unless sent to oneself; any other reason ends it. May be called from
+   * any thread; outside a process the sender is a pseudo-process standing for the outside world.
    *
    * @param pid the target
    * @param reason the reason
@@ -416,8 +415,8 @@ public final class Process {
   }
 
   /**
-   * Sends a message to a process every {@code period} until cancelled, or until the calling
-   * process or the receiver ends (as Erlang's {@code timer:send_interval}).
+   * Sends a message to a process every {@code period} until cancelled, or until the calling process
+   * or the receiver ends (as Erlang's {@code timer:send_interval}).
    *
    * @param to the receiver
    * @param message the message
@@ -427,7 +426,7 @@ public final class Process {
   public static Ref sendInterval(Pid to, Object message, Duration period) {
     ProcessCore self = me();
     Ref ref = self.kernel().sendInterval(Kernel.core(to), Objects.requireNonNull(message), period);
-    self.onExit(reason -> self.kernel().cancelTimer(ref));
+    self.onExitCleanup(reason -> self.kernel().cancelTimer(ref));
     return ref;
   }
 
@@ -435,8 +434,8 @@ public final class Process {
    * Cancels a timer.
    *
    * @param timer the timer
-   * @return true if it was still pending: its message will never be sent; false if it had
-   *     already fired (its message may be in the mailbox) or was cancelled
+   * @return true if it was still pending: its message will never be sent; false if it had already
+   *     fired (its message may be in the mailbox) or was cancelled
    */
   public static boolean cancelTimer(Ref timer) {
     return me().kernel().cancelTimer(timer);

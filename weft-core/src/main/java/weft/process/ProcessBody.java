@@ -1,8 +1,8 @@
 package weft.process;
 
 /**
- * The code a process runs. When it returns the process ends with {@link ExitReason#NORMAL}; when
- * it throws, the process ends with {@link ExitReason.Error} and a crash report is logged.
+ * The code a process runs. When it returns the process ends with {@link ExitReason#NORMAL}; when it
+ * throws, the process ends with {@link ExitReason.Error} and a crash report is logged.
  */
 @FunctionalInterface
 public interface ProcessBody {

@@ -31,8 +31,8 @@ import weft.process.internal.ProcessCore;
  * GenServer.call(rooms.via("lobby"), new Join("alice"), Duration.ofSeconds(5));
  * }
  *
- * <p>Threads: safe for concurrent use. Registration and unregistration act on the calling
- * process, as in Elixir; lookups may be made from any thread.
+ * <p>Threads: safe for concurrent use. Registration and unregistration act on the calling process,
+ * as in Elixir; lookups may be made from any thread.
  */
 public final class Registry {
 
@@ -126,7 +126,7 @@ public final class Registry {
       }
       hooks.put(pid, Ref.make());
     }
-    Ref hook = p.onExit(reason -> removeAll(pid));
+    Ref hook = p.onExitCleanup(reason -> removeAll(pid));
     synchronized (this) {
       if (hooks.containsKey(pid)) {
         hooks.put(pid, hook);
@@ -229,8 +229,8 @@ public final class Registry {
   }
 
   /**
-   * Calls {@code action} with every entry under a key, outside the registry's lock (so it may
-   * send, or call the registry).
+   * Calls {@code action} with every entry under a key, outside the registry's lock (so it may send,
+   * or call the registry).
    *
    * @param key the key
    * @param action what to do with each entry's pid and value

@@ -56,8 +56,7 @@ public record ChildSpec(
    * @return the spec
    */
   public static ChildSpec supervisor(Object id, ChildStart start) {
-    return new ChildSpec(
-        id, start, Restart.PERMANENT, Shutdown.infinity(), ChildType.SUPERVISOR);
+    return new ChildSpec(id, start, Restart.PERMANENT, Shutdown.infinity(), ChildType.SUPERVISOR);
   }
 
   /**

@@ -20,9 +20,9 @@ import weft.process.Process;
  *     ChildSpec.worker("room", () -> GenServer.startLink(new Room("lobby"))).withRestart(Restart.TRANSIENT));
  * }
  *
- * <p>Restarts follow each child's {@link Restart} type and count against the intensity; past it
- * the supervisor stops every child and exits with {@code shutdown}. When stopped, it stops its
- * children in reverse start order. Calls wait for ever, as OTP's do.
+ * <p>Restarts follow each child's {@link Restart} type and count against the intensity; past it the
+ * supervisor stops every child and exits with {@code shutdown}. When stopped, it stops its children
+ * in reverse start order. Calls wait for ever, as OTP's do.
  */
 public final class DynamicSupervisor {
 

@@ -73,18 +73,19 @@ final class DynamicSupervisorServer
           }
           case WhichChildren w ->
               children.entrySet().stream()
-                  .map(
-                      e ->
-                          new ChildInfo(
-                              e.getKey(),
-                              Optional.of(e.getKey()),
-                              e.getValue().type(),
-                              e.getValue().restart()))
+                  .map(e ->
+                      new ChildInfo(
+                          e.getKey(),
+                          Optional.of(e.getKey()),
+                          e.getValue().type(),
+                          e.getValue().restart()))
                   .toList();
           case CountChildren c -> {
             int sups =
                 (int)
-                    children.values().stream().filter(x -> x.type() == ChildType.SUPERVISOR).count();
+                    children.values().stream()
+                        .filter(x -> x.type() == ChildType.SUPERVISOR)
+                        .count();
             yield new ChildCounts(children.size(), children.size(), sups, children.size() - sups);
           }
         };

@@ -12,9 +12,9 @@ import weft.process.Pid;
 import weft.process.Process;
 
 /**
- * A supervisor, as OTP's {@code supervisor}: a process that starts children in order, restarts
- * them by its {@link Strategy} when they end, stops them in reverse order, and gives up (exits
- * with {@code shutdown}, so that its own supervisor decides) when restarts come too often.
+ * A supervisor, as OTP's {@code supervisor}: a process that starts children in order, restarts them
+ * by its {@link Strategy} when they end, stops them in reverse order, and gives up (exits with
+ * {@code shutdown}, so that its own supervisor decides) when restarts come too often.
  *
  * {@snippet :
  * Pid sup = Supervisor.start(node, SupervisorOptions.of(Strategy.ONE_FOR_ONE), List.of(
@@ -26,21 +26,20 @@ import weft.process.Process;
  *
  * <ul>
  *   <li>{@code start} returns once every child has started, in list order; if one fails, those
- *       already started are stopped in reverse order and start throws {@link StartException}
- *       with reason {@code {shutdown, FailedToStartChild(id, reason)}}.
+ *       already started are stopped in reverse order and start throws {@link StartException} with
+ *       reason {@code {shutdown, FailedToStartChild(id, reason)}}.
  *   <li>A child that ends is restarted according to its {@link Restart} type; more than {@code
  *       maxRestarts} restarts within {@code period} make the supervisor stop all children and exit
  *       with {@code shutdown}.
- *   <li>When the supervisor is stopped (its parent's {@code shutdown}, or {@link
- *       GenServer#stop}), it stops its children in reverse start order, each by its {@link
- *       Shutdown}.
+ *   <li>When the supervisor is stopped (its parent's {@code shutdown}, or {@link GenServer#stop}),
+ *       it stops its children in reverse start order, each by its {@link Shutdown}.
  *   <li>Each restart is logged at WARN, giving up at ERROR.
  * </ul>
  *
  * <p>The management functions ({@link #whichChildren}, {@link #startChild}, ...) are calls to the
- * supervisor process, and wait for ever by default as OTP's do, because the supervisor may be
- * busy stopping or starting children; each has an overload that takes a timeout. They fail with
- * {@link weft.genserver.CallException} if the supervisor is not alive.
+ * supervisor process, and wait for ever by default as OTP's do, because the supervisor may be busy
+ * stopping or starting children; each has an overload that takes a timeout. They fail with {@link
+ * weft.genserver.CallException} if the supervisor is not alive.
  */
 public final class Supervisor {
 
@@ -118,12 +117,13 @@ public final class Supervisor {
    * @throws StartException if it did not start (or answered ignore)
    */
   public static Pid startChild(Address supervisor, ChildSpec spec) {
-    return (Pid) unwrap(GenServer.call(supervisor, new SupervisorServer.StartChild(spec), Process.INFINITY));
+    return (Pid)
+        unwrap(GenServer.call(supervisor, new SupervisorServer.StartChild(spec), Process.INFINITY));
   }
 
   /**
-   * Stops a child by its shutdown; its spec stays (unless temporary) for {@link #restartChild}.
-   * The supervisor does not restart it.
+   * Stops a child by its shutdown; its spec stays (unless temporary) for {@link #restartChild}. The
+   * supervisor does not restart it.
    *
    * @param supervisor the supervisor
    * @param id the child's id
@@ -144,7 +144,8 @@ public final class Supervisor {
    * @throws StartException if it did not start
    */
   public static Pid restartChild(Address supervisor, Object id) {
-    return (Pid) unwrap(GenServer.call(supervisor, new SupervisorServer.RestartChild(id), Process.INFINITY));
+    return (Pid)
+        unwrap(GenServer.call(supervisor, new SupervisorServer.RestartChild(id), Process.INFINITY));
   }
 
   /**

@@ -7,8 +7,8 @@ import java.util.Objects;
  * How a supervisor behaves.
  *
  * @param strategy what to restart when a child must be restarted
- * @param maxRestarts restart intensity: more than this many restarts within {@code period} make
- *     the supervisor stop its children and exit with {@code shutdown} (default 3, as in Elixir)
+ * @param maxRestarts restart intensity: more than this many restarts within {@code period} make the
+ *     supervisor stop its children and exit with {@code shutdown} (default 3, as in Elixir)
  * @param period the intensity window (default 5 seconds)
  * @param name a unique name to register, or null
  */

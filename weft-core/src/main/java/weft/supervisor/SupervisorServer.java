@@ -132,13 +132,9 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
         switch (request) {
           case WhichChildren w ->
               children.stream()
-                  .map(
-                      c ->
-                          new ChildInfo(
-                              c.spec.id(),
-                              Optional.ofNullable(c.pid),
-                              c.spec.type(),
-                              c.spec.restart()))
+                  .map(c ->
+                      new ChildInfo(
+                          c.spec.id(), Optional.ofNullable(c.pid), c.spec.type(), c.spec.restart()))
                   .toList();
           case CountChildren c -> counts();
           case StartChild(ChildSpec spec) -> addChild(spec);
@@ -281,7 +277,8 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
         switch (options.strategy()) {
           case ONE_FOR_ONE -> List.of(child);
           case ONE_FOR_ALL -> List.copyOf(children);
-          case REST_FOR_ONE -> List.copyOf(children.subList(children.indexOf(child), children.size()));
+          case REST_FOR_ONE ->
+              List.copyOf(children.subList(children.indexOf(child), children.size()));
         };
     for (Child c : toStart.reversed()) {
       if (c != child && c.pid != null) {
@@ -297,7 +294,10 @@ final class SupervisorServer implements GenServer<SupervisorServer, SupervisorSe
         c.pid = startChild(c.spec);
       } catch (Exception e) {
         LOG.error(
-            "supervisor {} failed to restart child {}: {}", Process.self(), c.spec.id(), reasonOf(e));
+            "supervisor {} failed to restart child {}: {}",
+            Process.self(),
+            c.spec.id(),
+            reasonOf(e));
         Process.send(Process.self(), new TryAgain(c.spec.id()));
         return Result.noreply(this);
       }

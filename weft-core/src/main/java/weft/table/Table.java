@@ -128,7 +128,8 @@ public final class Table<K, V> {
     ProcessCore owner = ProcessCore.CURRENT.get();
     owner.checkAlive();
     Table<K, V> table = new Table<>(options, owner);
-    if (options.name() != null && names(owner.kernel()).putIfAbsent(options.name(), table) != null) {
+    if (options.name() != null
+        && names(owner.kernel()).putIfAbsent(options.name(), table) != null) {
       throw new IllegalArgumentException("a table named " + options.name() + " already exists");
     }
     table.watchOwner(owner);
@@ -157,7 +158,7 @@ public final class Table<K, V> {
   }
 
   private void watchOwner(ProcessCore current) {
-    current.onExit(reason -> ownerExited(current));
+    current.onExitCleanup(reason -> ownerExited(current));
   }
 
   private void ownerExited(ProcessCore previous) {
@@ -255,14 +256,20 @@ public final class Table<K, V> {
     checkLive();
     if (options.access() != Access.PUBLIC && !callerIsOwner()) {
       throw new IllegalCallerException(
-          describe() + " is " + options.access().name().toLowerCase() + ": only " + owner + " writes");
+          describe()
+              + " is "
+              + options.access().name().toLowerCase()
+              + ": only "
+              + owner
+              + " writes");
     }
   }
 
   private void checkOwner(String what) {
     checkLive();
     if (!callerIsOwner()) {
-      throw new IllegalCallerException("only the owner " + owner + " may " + what + " " + describe());
+      throw new IllegalCallerException(
+          "only the owner " + owner + " may " + what + " " + describe());
     }
   }
 
@@ -277,7 +284,8 @@ public final class Table<K, V> {
   }
 
   private String describe() {
-    return "table " + (options.name() != null ? options.name() : "@" + Integer.toHexString(hashCode()));
+    return "table "
+        + (options.name() != null ? options.name() : "@" + Integer.toHexString(hashCode()));
   }
 
   // ---------------------------------------------------------------- writes
@@ -473,8 +481,8 @@ public final class Table<K, V> {
   }
 
   /**
-   * The pairs that match a predicate (ETS's {@code select} with a match function), in key order
-   * for an ordered set.
+   * The pairs that match a predicate (ETS's {@code select} with a match function), in key order for
+   * an ordered set.
    *
    * @param match the predicate
    * @return the matching pairs
@@ -483,21 +491,19 @@ public final class Table<K, V> {
     checkRead();
     List<Map.Entry<K, V>> out = new ArrayList<>();
     if (single != null) {
-      single.forEach(
-          (k, v) -> {
-            if (match.test(k, v)) {
-              out.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
-            }
-          });
+      single.forEach((k, v) -> {
+        if (match.test(k, v)) {
+          out.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
+        }
+      });
     } else {
-      multi.forEach(
-          (k, vs) -> {
-            for (V v : vs) {
-              if (match.test(k, v)) {
-                out.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
-              }
-            }
-          });
+      multi.forEach((k, vs) -> {
+        for (V v : vs) {
+          if (match.test(k, v)) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
+          }
+        }
+      });
     }
     return out;
   }

@@ -42,8 +42,8 @@ import weft.process.internal.Timeouts;
  *
  * <h2>Results</h2>
  *
- * The value is handed over through the task object, not the caller's mailbox, so an abandoned
- * task never leaves a stray message behind (where Elixir needs a monitor and a flush).
+ * The value is handed over through the task object, not the caller's mailbox, so an abandoned task
+ * never leaves a stray message behind (where Elixir needs a monitor and a flush).
  *
  * @param <T> the value type
  */
@@ -119,8 +119,8 @@ public final class Task<T> {
   }
 
   /**
-   * Waits for the value. On timeout the task is killed, as Elixir's {@code await} (which exits
-   * the caller and, through the link, the task).
+   * Waits for the value. On timeout the task is killed, as Elixir's {@code await} (which exits the
+   * caller and, through the link, the task).
    *
    * @param timeout how long to wait
    * @return the value

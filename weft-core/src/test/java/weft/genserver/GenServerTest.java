@@ -144,8 +144,8 @@ class GenServerTest {
     InProcess.run(
         node,
         () -> {
-          assertThatThrownBy(
-                  () -> GenServer.call(pid, new Msg.Slow(Duration.ofMillis(200)), Duration.ofMillis(10)))
+          assertThatThrownBy(() ->
+                  GenServer.call(pid, new Msg.Slow(Duration.ofMillis(200)), Duration.ofMillis(10)))
               .isInstanceOfSatisfying(
                   CallException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.TIMEOUT));
           // The next call returns after the slow one was handled, so its reply was produced.
@@ -165,8 +165,7 @@ class GenServerTest {
     Pid pid = GenServer.start(node, new Counter(log), StartOptions.defaults());
     assertThatThrownBy(() -> GenServer.call(pid, new Msg.Crash(), WAIT))
         .isInstanceOfSatisfying(
-            CallException.class,
-            e -> assertThat(e.reason()).isInstanceOf(ExitReason.Error.class));
+            CallException.class, e -> assertThat(e.reason()).isInstanceOf(ExitReason.Error.class));
     assertThat(node.awaitExit(pid, WAIT)).isInstanceOf(ExitReason.Error.class);
     assertThat(log).singleElement().asString().startsWith("terminate error");
   }
@@ -215,8 +214,7 @@ class GenServerTest {
         };
     assertThatThrownBy(() -> GenServer.start(node, throwing, StartOptions.defaults()))
         .isInstanceOfSatisfying(
-            StartException.class,
-            e -> assertThat(e.reason()).isInstanceOf(ExitReason.Error.class));
+            StartException.class, e -> assertThat(e.reason()).isInstanceOf(ExitReason.Error.class));
   }
 
   @Test
@@ -225,8 +223,7 @@ class GenServerTest {
         node,
         () -> {
           GenServer<Integer, Msg> failing = () -> InitResult.stop(ExitReason.of("nope"));
-          assertThatThrownBy(() -> GenServer.startLink(failing))
-              .isInstanceOf(StartException.class);
+          assertThatThrownBy(() -> GenServer.startLink(failing)).isInstanceOf(StartException.class);
           assertThat(Process.isAlive(Process.self())).isTrue();
         });
   }
@@ -238,10 +235,9 @@ class GenServerTest {
           Process.sleep(Duration.ofHours(1));
           return InitResult.ok(0);
         };
-    assertThatThrownBy(
-            () ->
-                GenServer.start(
-                    node, slow, StartOptions.named("slow").withTimeout(Duration.ofMillis(20))))
+    assertThatThrownBy(() ->
+            GenServer.start(
+                node, slow, StartOptions.named("slow").withTimeout(Duration.ofMillis(20))))
         .isInstanceOfSatisfying(
             StartException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.TIMEOUT));
   }
@@ -260,7 +256,8 @@ class GenServerTest {
           @Override
           public Result<List<String>> handleContinue(Object c, List<String> s) {
             return Result.noreply(
-                java.util.stream.Stream.concat(s.stream(), java.util.stream.Stream.of(((Step) c).name()))
+                java.util.stream.Stream.concat(
+                        s.stream(), java.util.stream.Stream.of(((Step) c).name()))
                     .toList());
           }
 
@@ -281,12 +278,11 @@ class GenServerTest {
         () -> {
           Pid test = Process.self();
           Pid parent =
-              Process.spawn(
-                  () -> {
-                    Process.send(test, GenServer.startLink(new Counter(log, true, 7)));
-                    Process.receive(String.class);
-                    throw Process.exit(ExitReason.SHUTDOWN);
-                  });
+              Process.spawn(() -> {
+                Process.send(test, GenServer.startLink(new Counter(log, true, 7)));
+                Process.receive(String.class);
+                throw Process.exit(ExitReason.SHUTDOWN);
+              });
           Pid child = Process.receive(Pid.class);
           var ref = Process.monitor(child);
           Process.send(parent, "go");
@@ -304,12 +300,11 @@ class GenServerTest {
         () -> {
           Pid test = Process.self();
           Pid parent =
-              Process.spawn(
-                  () -> {
-                    Process.send(test, GenServer.startLink(new Counter(log)));
-                    Process.receive(String.class);
-                    throw Process.exit(ExitReason.of("boom"));
-                  });
+              Process.spawn(() -> {
+                Process.send(test, GenServer.startLink(new Counter(log)));
+                Process.receive(String.class);
+                throw Process.exit(ExitReason.of("boom"));
+              });
           var ref = Process.monitor(parent);
           Pid child = Process.receive(Pid.class);
           var childRef = Process.monitor(child);

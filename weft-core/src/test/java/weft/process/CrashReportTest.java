@@ -70,10 +70,9 @@ class CrashReportTest {
   void orderlyEndsAndKillsAreNotCrashReports() throws Exception {
     Pid normal = node.spawn(() -> {});
     Pid shutdown =
-        node.spawn(
-            () -> {
-              throw Process.exit(ExitReason.SHUTDOWN);
-            });
+        node.spawn(() -> {
+          throw Process.exit(ExitReason.SHUTDOWN);
+        });
     Pid killed = node.spawn(() -> Process.sleep(Process.INFINITY));
     node.exit(killed, ExitReason.KILL);
     for (Pid p : new Pid[] {normal, shutdown, killed}) {

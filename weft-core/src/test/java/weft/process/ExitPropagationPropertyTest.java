@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Exit signals through random link graphs: a crash kills exactly the processes reachable from the
- * crashed one through links without passing a process that traps exits; trapping processes
- * survive and receive an {@link Exit}. A normal exit kills nobody.
+ * crashed one through links without passing a process that traps exits; trapping processes survive
+ * and receive an {@link Exit}. A normal exit kills nobody.
  */
 class ExitPropagationPropertyTest {
 
@@ -60,17 +60,16 @@ class ExitPropagationPropertyTest {
             for (int i = 0; i < n; i++) {
               boolean trap = traps[i];
               pids.add(
-                  Process.spawn(
-                      () -> {
-                        Process.trapExit(trap);
-                        LinkTo links = Process.receive(LinkTo.class);
-                        links.pids().forEach(Process::link);
-                        Process.send(links.ack(), "linked");
-                        Crash crash = Process.receive(Crash.class);
-                        if (!(crash.reason() instanceof ExitReason.Normal)) {
-                          throw Process.exit(crash.reason());
-                        }
-                      }));
+                  Process.spawn(() -> {
+                    Process.trapExit(trap);
+                    LinkTo links = Process.receive(LinkTo.class);
+                    links.pids().forEach(Process::link);
+                    Process.send(links.ack(), "linked");
+                    Crash crash = Process.receive(Crash.class);
+                    if (!(crash.reason() instanceof ExitReason.Normal)) {
+                      throw Process.exit(crash.reason());
+                    }
+                  }));
             }
             Map<Ref, Integer> monitors = new HashMap<>();
             for (int i = 0; i < n; i++) {

@@ -16,14 +16,13 @@ public final class InProcess {
   public static void run(Node node, ProcessBody body) {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Pid pid =
-        node.spawn(
-            () -> {
-              try {
-                body.run();
-              } catch (Throwable t) {
-                failure.set(t);
-              }
-            });
+        node.spawn(() -> {
+          try {
+            body.run();
+          } catch (Throwable t) {
+            failure.set(t);
+          }
+        });
     try {
       node.awaitExit(pid, LIMIT);
     } catch (TimeoutException e) {

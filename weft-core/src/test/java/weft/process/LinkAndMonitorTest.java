@@ -28,11 +28,10 @@ class LinkAndMonitorTest {
         () -> {
           Pid a = Process.spawn(() -> Process.receive(String.class));
           Pid b =
-              Process.spawn(
-                  () -> {
-                    Process.link(a);
-                    Process.receive(String.class);
-                  });
+              Process.spawn(() -> {
+                Process.link(a);
+                Process.receive(String.class);
+              });
           Ref rb = Process.monitor(b);
           // b is linked once it waits; wait for the link to show before crashing a.
           ProcessTest.await(b, i -> i.links().contains(a));
@@ -60,10 +59,9 @@ class LinkAndMonitorTest {
         () -> {
           Process.trapExit(true);
           Pid child =
-              Process.spawnLink(
-                  () -> {
-                    throw new IllegalStateException("child failed");
-                  });
+              Process.spawnLink(() -> {
+                throw new IllegalStateException("child failed");
+              });
           Exit exit = Process.receive(Exit.class, WAIT).orElseThrow();
           assertThat(exit.from()).isEqualTo(child);
           assertThat(exit.reason()).isInstanceOf(ExitReason.Error.class);
@@ -79,11 +77,10 @@ class LinkAndMonitorTest {
         node,
         () -> {
           Pid trapper =
-              Process.spawn(
-                  () -> {
-                    Process.trapExit(true);
-                    Process.sleep(Process.INFINITY);
-                  });
+              Process.spawn(() -> {
+                Process.trapExit(true);
+                Process.sleep(Process.INFINITY);
+              });
           Ref ref = Process.monitor(trapper);
           ProcessTest.await(trapper, ProcessInfo::trapExit);
           Process.exit(trapper, ExitReason.of("polite"));
@@ -168,11 +165,10 @@ class LinkAndMonitorTest {
   @Test
   void exitNormalToOneselfEndsTheCaller() throws Exception {
     Pid p =
-        node.spawn(
-            () -> {
-              Process.exit(Process.self(), ExitReason.NORMAL);
-              throw new AssertionError("still running");
-            });
+        node.spawn(() -> {
+          Process.exit(Process.self(), ExitReason.NORMAL);
+          throw new AssertionError("still running");
+        });
     assertThat(node.awaitExit(p, WAIT)).isEqualTo(ExitReason.NORMAL);
   }
 
@@ -181,15 +177,14 @@ class LinkAndMonitorTest {
     java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
     Pid p =
-        node.spawn(
-            () -> {
-              inside.countDown();
-              try {
-                never.await();
-              } catch (InterruptedException e) {
-                Process.send(Process.self(), "after kill"); // throws: the process is dead
-              }
-            });
+        node.spawn(() -> {
+          inside.countDown();
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            Process.send(Process.self(), "after kill"); // throws: the process is dead
+          }
+        });
     inside.await();
     node.exit(p, ExitReason.KILL);
     assertThat(node.awaitExit(p, WAIT)).isEqualTo(ExitReason.KILLED);

@@ -28,11 +28,10 @@ class ProcessTest {
         node,
         () -> {
           Pid echo =
-              Process.spawn(
-                  () -> {
-                    Ping p = Process.receive(Ping.class);
-                    Process.send(p.from(), "pong " + p.n());
-                  });
+              Process.spawn(() -> {
+                Ping p = Process.receive(Ping.class);
+                Process.send(p.from(), "pong " + p.n());
+              });
           Process.send(echo, new Ping(Process.self(), 7));
           assertThat(Process.receive(String.class, WAIT)).contains("pong 7");
         });
@@ -75,11 +74,10 @@ class ProcessTest {
         node,
         () -> {
           Pid self = Process.self();
-          Process.spawn(
-              () -> {
-                Process.send(self, "noise");
-                Process.send(self, 42);
-              });
+          Process.spawn(() -> {
+            Process.send(self, "noise");
+            Process.send(self, 42);
+          });
           assertThat(Process.receive(Integer.class)).isEqualTo(42);
           assertThat(Process.receive(String.class, WAIT)).contains("noise");
         });
@@ -111,10 +109,9 @@ class ProcessTest {
   @Test
   void processThatThrowsEndsWithErrorReason() throws Exception {
     Pid p =
-        node.spawn(
-            () -> {
-              throw new IllegalStateException("boom");
-            });
+        node.spawn(() -> {
+          throw new IllegalStateException("boom");
+        });
     ExitReason reason = node.awaitExit(p, WAIT);
     assertThat(reason).isInstanceOf(ExitReason.Error.class);
     assertThat(((ExitReason.Error) reason).cause()).hasMessage("boom");
@@ -123,10 +120,9 @@ class ProcessTest {
   @Test
   void exitWithReasonEndsTheCaller() throws Exception {
     Pid p =
-        node.spawn(
-            () -> {
-              throw Process.exit(ExitReason.of("custom"));
-            });
+        node.spawn(() -> {
+          throw Process.exit(ExitReason.of("custom"));
+        });
     assertThat(node.awaitExit(p, WAIT)).isEqualTo(ExitReason.of("custom"));
   }
 

@@ -4,8 +4,8 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Seeded random generation for property tests: each case gets its own seed, printed in the
- * failure so the case can be replayed with {@code -Dweft.seed=N}.
+ * Seeded random generation for property tests: each case gets its own seed, printed in the failure
+ * so the case can be replayed with {@code -Dweft.seed=N}.
  */
 public final class Seeds {
 
@@ -28,7 +28,8 @@ public final class Seeds {
     try {
       property.accept(new Random(seed));
     } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError("property failed for seed " + seed + " (replay: -Dweft.seed=" + seed + ")", e);
+      throw new AssertionError(
+          "property failed for seed " + seed + " (replay: -Dweft.seed=" + seed + ")", e);
     }
   }
 }

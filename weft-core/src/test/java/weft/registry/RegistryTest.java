@@ -28,12 +28,11 @@ class RegistryTest {
   private static Pid registered(Registry registry, Object key, Object value) {
     Pid me = Process.self();
     Pid p =
-        Process.spawn(
-            () -> {
-              registry.register(key, value);
-              Process.send(me, "registered");
-              Process.receive(String.class);
-            });
+        Process.spawn(() -> {
+          registry.register(key, value);
+          Process.send(me, "registered");
+          Process.receive(String.class);
+        });
     assertThat(Process.receive(String.class, WAIT)).contains("registered");
     return p;
   }
@@ -74,7 +73,9 @@ class RegistryTest {
           List<Object> values = new ArrayList<>();
           topics.dispatch("news", (pid, value) -> values.add(value));
           assertThat(values).containsExactly(1, 2, 3);
-          assertThat(topics.lookup("news")).extracting(Registry.Entry::pid).containsExactly(a, b, Process.self());
+          assertThat(topics.lookup("news"))
+              .extracting(Registry.Entry::pid)
+              .containsExactly(a, b, Process.self());
           assertThatThrownBy(() -> topics.via("news")).isInstanceOf(IllegalStateException.class);
         });
   }

@@ -29,7 +29,8 @@ class DynamicSupervisorTest {
         node,
         () -> {
           Pid me = Process.self();
-          Pid sup = DynamicSupervisor.startLink(DynamicSupervisorOptions.defaults().withMaxChildren(2));
+          Pid sup =
+              DynamicSupervisor.startLink(DynamicSupervisorOptions.defaults().withMaxChildren(2));
           Pid a = DynamicSupervisor.startChild(sup, Worker.spec("a", me));
           Pid b = DynamicSupervisor.startChild(sup, Worker.spec("b", me));
           assertThatThrownBy(() -> DynamicSupervisor.startChild(sup, Worker.spec("c", me)))
@@ -52,7 +53,9 @@ class DynamicSupervisorTest {
           Pid me = Process.self();
           Pid sup = DynamicSupervisor.startLink(DynamicSupervisorOptions.defaults());
           Pid p = DynamicSupervisor.startChild(sup, Worker.spec("p", me));
-          Pid t = DynamicSupervisor.startChild(sup, Worker.spec("t", me).withRestart(Restart.TEMPORARY));
+          Pid t =
+              DynamicSupervisor.startChild(
+                  sup, Worker.spec("t", me).withRestart(Restart.TEMPORARY));
           SupervisorTest.startedIds(2);
           Process.exit(p, ExitReason.KILL);
           Worker.Started again = SupervisorTest.started();

@@ -18,9 +18,9 @@ import weft.process.Ref;
 import weft.process.Seeds;
 
 /**
- * Random supervisors (strategy, children with random restart types) lose a random child, killed
- * or stopped normally; the children stopped and started, and their order, must be exactly what
- * OTP's rules say.
+ * Random supervisors (strategy, children with random restart types) lose a random child, killed or
+ * stopped normally; the children stopped and started, and their order, must be exactly what OTP's
+ * rules say.
  */
 class RestartRulesPropertyTest {
 

@@ -77,7 +77,9 @@ class TableTest {
           assertThat(t.next(1)).contains(3);
           assertThat(t.next(5)).isEmpty();
           assertThat(t.last()).contains(5);
-          assertThat(t.select((k, v) -> k > 1)).extracting(Map.Entry::getValue).containsExactly("v3", "v5");
+          assertThat(t.select((k, v) -> k > 1))
+              .extracting(Map.Entry::getValue)
+              .containsExactly("v3", "v5");
         });
   }
 
@@ -90,15 +92,13 @@ class TableTest {
               Table.create(TableOptions.of(Table.Type.SET).withAccess(Table.Access.PUBLIC));
           List<Task<Void>> tasks =
               java.util.stream.IntStream.range(0, 8)
-                  .mapToObj(
-                      i ->
-                          Task.<Void>async(
-                              () -> {
-                                for (int n = 0; n < 1000; n++) {
-                                  t.updateCounter("hits", 1, 0L);
-                                }
-                                return null;
-                              }))
+                  .mapToObj(i ->
+                      Task.<Void>async(() -> {
+                        for (int n = 0; n < 1000; n++) {
+                          t.updateCounter("hits", 1, 0L);
+                        }
+                        return null;
+                      }))
                   .toList();
           tasks.forEach(task -> task.await(WAIT));
           assertThat(t.get("hits")).contains(8000L);
@@ -118,15 +118,13 @@ class TableTest {
           prot.insert("k", "v");
           priv.insert("k", "v");
           Task<String> other =
-              Task.async(
-                  () -> {
-                    assertThat(prot.get("k")).contains("v");
-                    assertThatThrownBy(() -> prot.insert("k", "x"))
-                        .isInstanceOf(IllegalCallerException.class);
-                    assertThatThrownBy(() -> priv.get("k"))
-                        .isInstanceOf(IllegalCallerException.class);
-                    return "checked";
-                  });
+              Task.async(() -> {
+                assertThat(prot.get("k")).contains("v");
+                assertThatThrownBy(() -> prot.insert("k", "x"))
+                    .isInstanceOf(IllegalCallerException.class);
+                assertThatThrownBy(() -> priv.get("k")).isInstanceOf(IllegalCallerException.class);
+                return "checked";
+              });
           assertThat(other.await(WAIT)).isEqualTo("checked");
         });
   }
@@ -135,13 +133,11 @@ class TableTest {
   void tableDiesWithItsOwner() throws Exception {
     AtomicReference<Table<String, String>> ref = new AtomicReference<>();
     Pid owner =
-        node.spawn(
-            () -> {
-              Table<String, String> t =
-                  Table.create(TableOptions.of(Table.Type.SET).withName("cache"));
-              t.insert("k", "v");
-              ref.set(t);
-            });
+        node.spawn(() -> {
+          Table<String, String> t = Table.create(TableOptions.of(Table.Type.SET).withName("cache"));
+          t.insert("k", "v");
+          ref.set(t);
+        });
     node.awaitExit(owner, WAIT);
     assertThat(ref.get().isDeleted()).isTrue();
     assertThatThrownBy(() -> ref.get().get("k")).isInstanceOf(IllegalStateException.class);
@@ -155,12 +151,11 @@ class TableTest {
         () -> {
           Pid me = Process.self();
           Pid owner =
-              Process.spawn(
-                  () -> {
-                    Table<String, String> t =
-                        Table.create(TableOptions.of(Table.Type.SET).withHeir(me, "yours"));
-                    t.insert("k", "v");
-                  });
+              Process.spawn(() -> {
+                Table<String, String> t =
+                    Table.create(TableOptions.of(Table.Type.SET).withHeir(me, "yours"));
+                t.insert("k", "v");
+              });
           Process.monitor(owner);
           TableTransfer transfer = Process.receive(TableTransfer.class, WAIT).orElseThrow();
           Process.receive(Down.class, WAIT);

@@ -45,11 +45,10 @@ class TaskTest {
         node,
         () -> {
           Task<Integer> slow =
-              Task.async(
-                  () -> {
-                    Process.sleep(Process.INFINITY);
-                    return 1;
-                  });
+              Task.async(() -> {
+                Process.sleep(Process.INFINITY);
+                return 1;
+              });
           assertThatThrownBy(() -> slow.await(Duration.ofMillis(20)))
               .isInstanceOfSatisfying(
                   TaskException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.TIMEOUT));
@@ -64,11 +63,10 @@ class TaskTest {
         node,
         () -> {
           Task<String> t =
-              Task.async(
-                  () -> {
-                    Process.receive(String.class);
-                    return "done";
-                  });
+              Task.async(() -> {
+                Process.receive(String.class);
+                return "done";
+              });
           assertThat(t.yield(Duration.ofMillis(5))).isEmpty();
           Process.send(t.pid(), "go");
           assertThat(t.await(WAIT)).isEqualTo("done");
@@ -82,10 +80,9 @@ class TaskTest {
         () -> {
           Process.trapExit(true);
           Task<Integer> t =
-              Task.async(
-                  () -> {
-                    throw new IllegalStateException("bad");
-                  });
+              Task.async(() -> {
+                throw new IllegalStateException("bad");
+              });
           assertThatThrownBy(() -> t.await(WAIT)).isInstanceOf(TaskException.class);
           assertThat(Process.receive(Exit.class, WAIT)).map(Exit::from).contains(t.pid());
         });
@@ -107,8 +104,7 @@ class TaskTest {
           assertThat(ok.await(WAIT)).isEqualTo(1);
           assertThatThrownBy(() -> bad.await(WAIT))
               .isInstanceOfSatisfying(
-                  TaskException.class,
-                  e -> assertThat(e.getCause()).hasMessage("nope"));
+                  TaskException.class, e -> assertThat(e.getCause()).hasMessage("nope"));
           Pid me = Process.self();
           TaskSupervisor.startChild(sup, () -> Process.send(me, "fired"));
           assertThat(Process.receive(String.class, WAIT)).contains("fired");
@@ -137,7 +133,9 @@ class TaskTest {
                   .toList();
           assertThat(results)
               .containsExactlyElementsOf(
-                  inputs.stream().map(i -> (TaskResult<Integer>) new TaskResult.Ok<>(i * i)).toList());
+                  inputs.stream()
+                      .map(i -> (TaskResult<Integer>) new TaskResult.Ok<>(i * i))
+                      .toList());
           assertThat(peak.get()).isBetween(1, 3);
         });
   }
@@ -187,17 +185,16 @@ class TaskTest {
                   .toList();
           assertThat(results)
               .containsExactly(new TaskResult.Ok<>(1), new TaskResult.Exited<>(ExitReason.TIMEOUT));
-          assertThatThrownBy(
-                  () ->
-                      Task.asyncStream(
-                              node,
-                              List.of(1),
-                              i -> {
-                                Process.sleep(Process.INFINITY);
-                                return i;
-                              },
-                              opts.withTimeout(Duration.ofMillis(20), StreamOptions.OnTimeout.EXIT))
-                          .toList())
+          assertThatThrownBy(() ->
+                  Task.asyncStream(
+                          node,
+                          List.of(1),
+                          i -> {
+                            Process.sleep(Process.INFINITY);
+                            return i;
+                          },
+                          opts.withTimeout(Duration.ofMillis(20), StreamOptions.OnTimeout.EXIT))
+                      .toList())
               .isInstanceOf(TaskException.class);
         });
   }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -242,7 +241,7 @@ public final class Kernel {
             period.toNanos(),
             TimeUnit.NANOSECONDS);
     timers.put(ref, f);
-    target.onExit(reason -> cancelTimer(ref));
+    target.onExitCleanup(reason -> cancelTimer(ref));
     return ref;
   }
 
@@ -271,8 +270,8 @@ public final class Kernel {
   // ---------------------------------------------------------------- stop
 
   /**
-   * Stops the node: sends {@code shutdown} to every process, waits up to the grace period for
-   * them to end, kills the rest and stops the timer thread.
+   * Stops the node: sends {@code shutdown} to every process, waits up to the grace period for them
+   * to end, kills the rest and stops the timer thread.
    */
   public void stop(Duration grace) {
     stopping = true;

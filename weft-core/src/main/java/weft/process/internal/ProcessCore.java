@@ -3,6 +3,7 @@ package weft.process.internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,8 @@ public final class ProcessCore implements Pid {
 
   private record ProcessWatcher(ProcessCore process) implements Watcher {}
 
-  private record CallbackWatcher(Consumer<ExitReason> callback) implements Watcher {}
+  private record CallbackWatcher(Consumer<ExitReason> callback, boolean cleanup)
+      implements Watcher {}
 
   private final Kernel kernel;
   private final long id;
@@ -68,7 +70,7 @@ public final class ProcessCore implements Pid {
 
   // Guarded by this.
   private final Set<ProcessCore> links = new LinkedHashSet<>();
-  private final Map<Ref, Watcher> watchers = new HashMap<>();
+  private final Map<Ref, Watcher> watchers = new LinkedHashMap<>();
   private final Map<Ref, ProcessCore> monitoring = new HashMap<>();
 
   ProcessCore(Kernel kernel, long id, ProcessCore parent) {
@@ -124,10 +126,7 @@ public final class ProcessCore implements Pid {
       crash = t;
     }
     Thread.interrupted();
-    boolean ended = die(reason);
-    if (ended && !reason.isNormal()) {
-      reportCrash(reason, crash);
-    }
+    die(reason, crash, true);
     mailbox.clear();
   }
 
@@ -167,6 +166,14 @@ public final class ProcessCore implements Pid {
    * @return false if it had already ended
    */
   boolean die(ExitReason reason) {
+    return die(reason, null, false);
+  }
+
+  /**
+   * Ends the process; when it ended by its own hand ({@code ownEnd}) with an abnormal reason, the
+   * crash report is logged first, before linked processes and supervisors hear of it (as OTP).
+   */
+  private boolean die(ExitReason reason, Throwable crash, boolean ownEnd) {
     List<ProcessCore> linked;
     List<Map.Entry<Ref, Watcher>> toTell;
     List<Map.Entry<Ref, ProcessCore>> watched;
@@ -182,11 +189,22 @@ public final class ProcessCore implements Pid {
       watched = new ArrayList<>(monitoring.entrySet());
       monitoring.clear();
     }
+    if (ownEnd && !reason.isNormal()) {
+      reportCrash(reason, crash);
+    }
     String n = name;
     if (n != null) {
       kernel.unregister(n, this);
     }
     kernel.removeProcess(this);
+    // Clean-up first (registry entries, tables, timers), so whoever hears of the death next
+    // already sees its effects.
+    for (Map.Entry<Ref, Watcher> e : toTell) {
+      if (e.getValue() instanceof CallbackWatcher(Consumer<ExitReason> callback, boolean cleanup)
+          && cleanup) {
+        callback.accept(reason);
+      }
+    }
     for (ProcessCore other : linked) {
       other.removeLink(this);
       other.exitSignal(this, reason, true);
@@ -210,14 +228,18 @@ public final class ProcessCore implements Pid {
         p.forgetMonitor(ref);
         p.deliver(new Down(ref, this, reason));
       }
-      case CallbackWatcher(Consumer<ExitReason> callback) -> callback.accept(reason);
+      case CallbackWatcher(Consumer<ExitReason> callback, boolean cleanup) -> {
+        if (!cleanup) {
+          callback.accept(reason);
+        }
+      }
     }
   }
 
   /**
-   * Receives an exit signal, following Erlang's rules: an explicit {@code kill} cannot be
-   * trapped; a trapping process gets an {@link Exit} message; {@code normal} from another process
-   * is ignored; anything else ends the process with that reason.
+   * Receives an exit signal, following Erlang's rules: an explicit {@code kill} cannot be trapped;
+   * a trapping process gets an {@link Exit} message; {@code normal} from another process is
+   * ignored; anything else ends the process with that reason.
    *
    * @param from the sender
    * @param reason the reason
@@ -319,8 +341,8 @@ public final class ProcessCore implements Pid {
   // ---------------------------------------------------------------- monitors
 
   /**
-   * Makes {@code watcher} monitor this process. If this process has already ended, the {@link
-   * Down} message (with {@code noproc}) is delivered at once.
+   * Makes {@code watcher} monitor this process. If this process has already ended, the {@link Down}
+   * message (with {@code noproc}) is delivered at once.
    */
   public Ref monitoredBy(ProcessCore watcher) {
     Ref ref = Ref.make();
@@ -342,18 +364,30 @@ public final class ProcessCore implements Pid {
   }
 
   /**
-   * Runs a callback once when this process ends (at once, with {@code noproc}, if it already
-   * has). Used by calls, registries and tables; the callback must be quick and must not block.
+   * Runs a callback once when this process ends (at once, with {@code noproc}, if it already has).
+   * Used by calls, registries and tables; the callback must be quick and must not block.
    *
    * @return the reference to pass to {@link #removeWatcher(Ref)}
    */
   public Ref onExit(Consumer<ExitReason> callback) {
+    return addCallback(callback, false);
+  }
+
+  /**
+   * Like {@link #onExit} for clean-up (registry entries, tables, timers): runs before linked
+   * processes are signalled and before monitors and other callbacks fire.
+   */
+  public Ref onExitCleanup(Consumer<ExitReason> callback) {
+    return addCallback(callback, true);
+  }
+
+  private Ref addCallback(Consumer<ExitReason> callback, boolean cleanup) {
     Ref ref = Ref.make();
     boolean added;
     synchronized (this) {
       added = exitReason == null;
       if (added) {
-        watchers.put(ref, new CallbackWatcher(callback));
+        watchers.put(ref, new CallbackWatcher(callback, cleanup));
       }
     }
     if (!added) {
