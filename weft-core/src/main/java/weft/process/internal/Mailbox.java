@@ -1,7 +1,8 @@
 package weft.process.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
@@ -36,7 +37,18 @@ final class Mailbox {
   }
 
   private final ConcurrentLinkedQueue<Object> incoming = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
+  private static final VarHandle SIZE;
+
+  static {
+    try {
+      SIZE = MethodHandles.lookup().findVarHandle(Mailbox.class, "size", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Messages waiting, for introspection; updated atomically through SIZE (no extra object).
+  private volatile int size;
   private volatile Thread waiter;
 
   // Owner-only.
@@ -46,7 +58,7 @@ final class Mailbox {
   /** Appends a message; any thread; never blocks. */
   void put(Object message) {
     incoming.offer(message);
-    size.incrementAndGet();
+    SIZE.getAndAdd(this, 1);
     Thread w = waiter;
     if (w != null) {
       LockSupport.unpark(w);
@@ -54,7 +66,7 @@ final class Mailbox {
   }
 
   int size() {
-    return size.get();
+    return size;
   }
 
   boolean isWaiting() {
@@ -77,7 +89,7 @@ final class Mailbox {
       while (cur != null) {
         if (match.test(cur.message)) {
           unlink(prev, cur);
-          size.decrementAndGet();
+          SIZE.getAndAdd(this, -1);
           return cur.message;
         }
         prev = cur;
@@ -127,7 +139,7 @@ final class Mailbox {
       Node next = cur.next;
       if (match.test(cur.message)) {
         unlink(prev, cur);
-        size.decrementAndGet();
+        SIZE.getAndAdd(this, -1);
         removed++;
       } else {
         prev = cur;
@@ -142,7 +154,7 @@ final class Mailbox {
     head = null;
     tail = null;
     incoming.clear();
-    size.set(0);
+    size = 0;
   }
 
   private boolean drain() {

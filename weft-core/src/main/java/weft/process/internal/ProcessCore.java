@@ -58,7 +58,7 @@ public final class ProcessCore implements Pid {
   private final Kernel kernel;
   private final long id;
   private final ProcessCore parent;
-  private final Instant startedAt = Instant.now();
+  private final long startedAtMillis = System.currentTimeMillis();
   private final Mailbox mailbox = new Mailbox();
   private Thread thread;
 
@@ -68,10 +68,32 @@ public final class ProcessCore implements Pid {
   private volatile String behaviour;
   private volatile String crashContext;
 
-  // Guarded by this.
-  private final Set<ProcessCore> links = new LinkedHashSet<>();
-  private final Map<Ref, Watcher> watchers = new LinkedHashMap<>();
-  private final Map<Ref, ProcessCore> monitoring = new HashMap<>();
+  // Guarded by this. Allocated on first use: most processes never link or monitor, and an idle
+  // process should cost little more than its virtual thread (see weft-bench CoreBench).
+  private Set<ProcessCore> links;
+  private Map<Ref, Watcher> watchers;
+  private Map<Ref, ProcessCore> monitoring;
+
+  private Set<ProcessCore> links() {
+    if (links == null) {
+      links = new LinkedHashSet<>(4);
+    }
+    return links;
+  }
+
+  private Map<Ref, Watcher> watchers() {
+    if (watchers == null) {
+      watchers = new LinkedHashMap<>(4);
+    }
+    return watchers;
+  }
+
+  private Map<Ref, ProcessCore> monitoring() {
+    if (monitoring == null) {
+      monitoring = new HashMap<>(4);
+    }
+    return monitoring;
+  }
 
   ProcessCore(Kernel kernel, long id, ProcessCore parent) {
     this.kernel = kernel;
@@ -182,12 +204,12 @@ public final class ProcessCore implements Pid {
         return false;
       }
       exitReason = reason;
-      linked = new ArrayList<>(links);
-      links.clear();
-      toTell = new ArrayList<>(watchers.entrySet());
-      watchers.clear();
-      watched = new ArrayList<>(monitoring.entrySet());
-      monitoring.clear();
+      linked = links == null ? List.of() : new ArrayList<>(links);
+      links = null;
+      toTell = watchers == null ? List.of() : new ArrayList<>(watchers.entrySet());
+      watchers = null;
+      watched = monitoring == null ? List.of() : new ArrayList<>(monitoring.entrySet());
+      monitoring = null;
     }
     if (ownEnd && !reason.isNormal()) {
       reportCrash(reason, crash);
@@ -306,8 +328,8 @@ public final class ProcessCore implements Pid {
         checkAlive();
         otherDead = other.exitReason != null;
         if (!otherDead) {
-          links.add(other);
-          other.links.add(this);
+          links().add(other);
+          other.links().add(this);
         }
       }
     }
@@ -324,17 +346,19 @@ public final class ProcessCore implements Pid {
   }
 
   private synchronized void removeLink(ProcessCore other) {
-    links.remove(other);
+    if (links != null) {
+      links.remove(other);
+    }
   }
 
   /** Links a process that has not started yet to this one (spawn_link). */
   void linkUnstarted(ProcessCore child) {
     synchronized (this) {
       checkAlive();
-      links.add(child);
+      links().add(child);
     }
     synchronized (child) {
-      child.links.add(this);
+      child.links().add(this);
     }
   }
 
@@ -347,13 +371,13 @@ public final class ProcessCore implements Pid {
   public Ref monitoredBy(ProcessCore watcher) {
     Ref ref = Ref.make();
     synchronized (watcher) {
-      watcher.monitoring.put(ref, this);
+      watcher.monitoring().put(ref, this);
     }
     boolean added;
     synchronized (this) {
       added = exitReason == null;
       if (added) {
-        watchers.put(ref, new ProcessWatcher(watcher));
+        watchers().put(ref, new ProcessWatcher(watcher));
       }
     }
     if (!added) {
@@ -387,7 +411,7 @@ public final class ProcessCore implements Pid {
     synchronized (this) {
       added = exitReason == null;
       if (added) {
-        watchers.put(ref, new CallbackWatcher(callback, cleanup));
+        watchers().put(ref, new CallbackWatcher(callback, cleanup));
       }
     }
     if (!added) {
@@ -398,7 +422,7 @@ public final class ProcessCore implements Pid {
 
   /** Removes a monitor or exit callback; returns whether it was still there. */
   public synchronized boolean removeWatcher(Ref ref) {
-    return watchers.remove(ref) != null;
+    return watchers != null && watchers.remove(ref) != null;
   }
 
   /**
@@ -409,13 +433,15 @@ public final class ProcessCore implements Pid {
   public boolean demonitor(Ref ref) {
     ProcessCore target;
     synchronized (this) {
-      target = monitoring.remove(ref);
+      target = monitoring == null ? null : monitoring.remove(ref);
     }
     return target != null && target.removeWatcher(ref);
   }
 
   private synchronized void forgetMonitor(Ref ref) {
-    monitoring.remove(ref);
+    if (monitoring != null) {
+      monitoring.remove(ref);
+    }
   }
 
   // ---------------------------------------------------------------- flags and names
@@ -462,9 +488,9 @@ public final class ProcessCore implements Pid {
     List<Pid> mon;
     List<Pid> by = new ArrayList<>();
     synchronized (this) {
-      l = List.copyOf(links);
-      mon = List.copyOf(monitoring.values());
-      for (Watcher w : watchers.values()) {
+      l = links == null ? List.of() : List.copyOf(links);
+      mon = monitoring == null ? List.of() : List.copyOf(monitoring.values());
+      for (Watcher w : watchers == null ? List.<Watcher>of() : watchers.values()) {
         if (w instanceof ProcessWatcher(ProcessCore p)) {
           by.add(p);
         }
@@ -485,6 +511,6 @@ public final class ProcessCore implements Pid {
         trapExit,
         Optional.ofNullable(behaviour),
         Optional.ofNullable(parent),
-        startedAt);
+        Instant.ofEpochMilli(startedAtMillis));
   }
 }
