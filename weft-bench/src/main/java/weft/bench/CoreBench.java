@@ -22,9 +22,9 @@ import weft.process.Process;
 
 /**
  * Benchmarks of the process runtime, each beside a plain-JDK baseline measured in the same run:
- * what Weft's processes cost over bare virtual threads and queues. Prints a table and writes
- * {@code core.csv}, {@code core.json} and {@code core.png} into the directory given as the first
- * argument (default {@code bench/results}).
+ * what Weft's processes cost over bare virtual threads and queues. Prints a table and writes {@code
+ * core.csv}, {@code core.json} and {@code core.png} into the directory given as the first argument
+ * (default {@code bench/results}).
  *
  * <p>Each figure is the median of {@value #ROUNDS} rounds after one warm-up round.
  */
@@ -49,35 +49,48 @@ public final class CoreBench {
     try (Node node = Node.start("bench")) {
       results.add(
           new Result(
-              "spawn and exit", "processes/s", true,
+              "spawn and exit",
+              "processes/s",
+              true,
               median(() -> perSecond(SPAWNS, () -> spawnWeft(node))),
               median(() -> perSecond(SPAWNS, CoreBench::spawnBaseline)),
               "virtual threads"));
       results.add(
           new Result(
-              "message round trip", "round trips/s", true,
+              "message round trip",
+              "round trips/s",
+              true,
               median(() -> perSecond(ROUND_TRIPS, () -> pingPongWeft(node))),
               median(() -> perSecond(ROUND_TRIPS, CoreBench::pingPongBaseline)),
               "vthreads + blocking queues"));
       results.add(
           new Result(
-              "GenServer.call", "calls/s", true,
+              "GenServer.call",
+              "calls/s",
+              true,
               median(() -> perSecond(ROUND_TRIPS, () -> callsWeft(node))),
               median(() -> perSecond(ROUND_TRIPS, CoreBench::callsBaseline)),
               "vthread + queue + timed future"));
       results.add(
           new Result(
-              "idle process memory", "bytes each", false,
+              "idle process memory",
+              "bytes each",
+              false,
               median(() -> idleWeft(node)),
               median(CoreBench::idleBaseline),
               "blocked virtual threads"));
     }
     String context =
-        "JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
-            + " cores, " + Instant.now();
+        "JDK "
+            + Runtime.version()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + Instant.now();
     System.out.print(Reports.table(results));
     Reports.write(out, "core", results, context);
-    System.out.println("results written to " + out.toAbsolutePath().normalize() + "/core.{csv,json,png}");
+    System.out.println(
+        "results written to " + out.toAbsolutePath().normalize() + "/core.{csv,json,png}");
   }
 
   @FunctionalInterface
@@ -130,22 +143,20 @@ public final class CoreBench {
 
   private static void pingPongWeft(Node node) throws Exception {
     Pid echo =
-        node.spawn(
-            () -> {
-              for (int i = 0; i < ROUND_TRIPS; i++) {
-                Ball b = Process.receive(Ball.class);
-                Process.send(b.from(), b);
-              }
-            });
+        node.spawn(() -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            Ball b = Process.receive(Ball.class);
+            Process.send(b.from(), b);
+          }
+        });
     Pid player =
-        node.spawn(
-            () -> {
-              Pid self = Process.self();
-              for (int i = 0; i < ROUND_TRIPS; i++) {
-                Process.send(echo, new Ball(self, i));
-                Process.receive(Ball.class);
-              }
-            });
+        node.spawn(() -> {
+          Pid self = Process.self();
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            Process.send(echo, new Ball(self, i));
+            Process.receive(Ball.class);
+          }
+        });
     node.awaitExit(player, Duration.ofMinutes(5));
   }
 
@@ -154,29 +165,27 @@ public final class CoreBench {
     LinkedBlockingQueue<Integer> back = new LinkedBlockingQueue<>();
     Thread echo =
         Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    for (int i = 0; i < ROUND_TRIPS; i++) {
-                      back.put(toEcho.take());
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+            .start(() -> {
+              try {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                  back.put(toEcho.take());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Thread player =
         Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    for (int i = 0; i < ROUND_TRIPS; i++) {
-                      toEcho.put(i);
-                      back.take();
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+            .start(() -> {
+              try {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                  toEcho.put(i);
+                  back.take();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     player.join();
     echo.join();
   }
@@ -200,12 +209,11 @@ public final class CoreBench {
   private static void callsWeft(Node node) throws Exception {
     Pid server = GenServer.start(node, new EchoServer(), StartOptions.defaults());
     Pid client =
-        node.spawn(
-            () -> {
-              for (int i = 0; i < ROUND_TRIPS; i++) {
-                GenServer.call(server, new Echo(i), Duration.ofSeconds(5));
-              }
-            });
+        node.spawn(() -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            GenServer.call(server, new Echo(i), Duration.ofSeconds(5));
+          }
+        });
     node.awaitExit(client, Duration.ofMinutes(5));
     GenServer.stop(server);
   }
@@ -216,31 +224,29 @@ public final class CoreBench {
     LinkedBlockingQueue<Request> inbox = new LinkedBlockingQueue<>();
     Thread server =
         Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    for (int i = 0; i < ROUND_TRIPS; i++) {
-                      Request r = inbox.take();
-                      r.reply().complete(r.n());
-                    }
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                });
+            .start(() -> {
+              try {
+                for (int i = 0; i < ROUND_TRIPS; i++) {
+                  Request r = inbox.take();
+                  r.reply().complete(r.n());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Thread client =
         Thread.ofVirtual()
-            .start(
-                () -> {
-                  for (int i = 0; i < ROUND_TRIPS; i++) {
-                    CompletableFuture<Integer> f = new CompletableFuture<>();
-                    inbox.add(new Request(i, f));
-                    try {
-                      f.get(5, TimeUnit.SECONDS); // a call has a timeout, as GenServer.call does
-                    } catch (Exception e) {
-                      throw new IllegalStateException(e);
-                    }
-                  }
-                });
+            .start(() -> {
+              for (int i = 0; i < ROUND_TRIPS; i++) {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                inbox.add(new Request(i, f));
+                try {
+                  f.get(5, TimeUnit.SECONDS); // a call has a timeout, as GenServer.call does
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
     client.join();
     server.join();
   }
@@ -260,11 +266,10 @@ public final class CoreBench {
     List<Pid> pids = new ArrayList<>(IDLE);
     for (int i = 0; i < IDLE; i++) {
       pids.add(
-          node.spawn(
-              () -> {
-                waiting.countDown();
-                Process.receive(String.class);
-              }));
+          node.spawn(() -> {
+            waiting.countDown();
+            Process.receive(String.class);
+          }));
     }
     waiting.await();
     long after = usedHeapAfterGc();
@@ -285,15 +290,14 @@ public final class CoreBench {
     for (int i = 0; i < IDLE; i++) {
       threads.add(
           Thread.ofVirtual()
-              .start(
-                  () -> {
-                    waiting.countDown();
-                    try {
-                      release.await();
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  }));
+              .start(() -> {
+                waiting.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }));
     }
     waiting.await();
     long after = usedHeapAfterGc();

@@ -28,13 +28,25 @@ public final class Reports {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            Locale.ROOT, "%-26s %16s %16s  %-18s %-28s %8s%n",
-            "scenario", "weft", "baseline", "unit", "baseline is", "weft/base"));
+            Locale.ROOT,
+            "%-26s %16s %16s  %-18s %-28s %8s%n",
+            "scenario",
+            "weft",
+            "baseline",
+            "unit",
+            "baseline is",
+            "weft/base"));
     for (Result r : results) {
       sb.append(
           String.format(
-              Locale.ROOT, "%-26s %16.1f %16.1f  %-18s %-28s %8.2f%n",
-              r.scenario(), r.weft(), r.baseline(), r.unit(), r.baselineName(), r.relative()));
+              Locale.ROOT,
+              "%-26s %16.1f %16.1f  %-18s %-28s %8.2f%n",
+              r.scenario(),
+              r.weft(),
+              r.baseline(),
+              r.unit(),
+              r.baselineName(),
+              r.relative()));
     }
     sb.append("weft/base: 1.00 = as good as the baseline; below 1 = worse (oriented by unit).\n");
     return sb.toString();
@@ -52,22 +64,36 @@ public final class Reports {
   public static void write(Path dir, String name, List<Result> results, String context)
       throws IOException {
     Files.createDirectories(dir);
-    StringBuilder csv = new StringBuilder("scenario,unit,higher_is_better,weft,baseline,baseline_name,relative\n");
-    StringBuilder json = new StringBuilder("{\n  \"context\": " + quote(context) + ",\n  \"results\": [\n");
+    StringBuilder csv =
+        new StringBuilder("scenario,unit,higher_is_better,weft,baseline,baseline_name,relative\n");
+    StringBuilder json =
+        new StringBuilder("{\n  \"context\": " + quote(context) + ",\n  \"results\": [\n");
     for (int i = 0; i < results.size(); i++) {
       Result r = results.get(i);
       csv.append(
           String.format(
-              Locale.ROOT, "%s,%s,%s,%.3f,%.3f,%s,%.4f%n",
-              r.scenario(), r.unit(), r.higherIsBetter(), r.weft(), r.baseline(),
-              r.baselineName(), r.relative()));
+              Locale.ROOT,
+              "%s,%s,%s,%.3f,%.3f,%s,%.4f%n",
+              r.scenario(),
+              r.unit(),
+              r.higherIsBetter(),
+              r.weft(),
+              r.baseline(),
+              r.baselineName(),
+              r.relative()));
       json.append(
           String.format(
               Locale.ROOT,
               "    {\"scenario\": %s, \"unit\": %s, \"higherIsBetter\": %s, \"weft\": %.3f,"
                   + " \"baseline\": %.3f, \"baselineName\": %s, \"relative\": %.4f}%s%n",
-              quote(r.scenario()), quote(r.unit()), r.higherIsBetter(), r.weft(), r.baseline(),
-              quote(r.baselineName()), r.relative(), i + 1 < results.size() ? "," : ""));
+              quote(r.scenario()),
+              quote(r.unit()),
+              r.higherIsBetter(),
+              r.weft(),
+              r.baseline(),
+              quote(r.baselineName()),
+              r.relative(),
+              i + 1 < results.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
     Files.writeString(dir.resolve(name + ".csv"), csv);

@@ -1,8 +1,8 @@
 package weft.process.internal;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
