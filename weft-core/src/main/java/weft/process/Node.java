@@ -266,9 +266,10 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * Stops the node: {@code shutdown} to each top-level process (supervisors then stop their
-   * children in order), up to {@code grace} for all processes to end, then {@code kill} for the
-   * rest. The node accepts no new processes afterwards.
+   * Stops the node, within {@code grace} in all: first {@code shutdown} to each top-level process
+   * (spawned from outside any process; supervisors then stop their children in order) and a wait
+   * for them to end; then {@code shutdown} to every process still alive and a wait for them; then
+   * {@code kill} for the rest. The node accepts no new processes afterwards.
    *
    * @param grace how long processes get to stop
    */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -275,13 +276,23 @@ public final class Kernel {
    */
   public void stop(Duration grace) {
     stopping = true;
-    // Top-level processes first: supervisors stop their children in order, links carry the rest.
-    for (ProcessCore p : processes()) {
-      if (p.parent() == null) {
-        p.exitSignal(outside, ExitReason.SHUTDOWN, false);
-      }
-    }
     long deadline = Timeouts.deadline(grace);
+    // Top-level processes first: supervisors stop their children in order, links carry the rest.
+    List<ProcessCore> top = processes().stream().filter(p -> p.parent() == null).toList();
+    CountDownLatch topDone = new CountDownLatch(top.size());
+    for (ProcessCore p : top) {
+      p.onExit(reason -> topDone.countDown());
+      p.exitSignal(outside, ExitReason.SHUTDOWN, false);
+    }
+    try {
+      topDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Then whatever is left (processes spawned unlinked by others).
+    for (ProcessCore p : processes()) {
+      p.exitSignal(outside, ExitReason.SHUTDOWN, false);
+    }
     synchronized (processes) {
       long left;
       while (!processes.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
