@@ -200,4 +200,34 @@ class ProcessTest {
           assertThat(Process.cancelTimer(tick)).isTrue();
         });
   }
+
+  @Test
+  void spawnMonitorDeliversDownForTheNewProcess() {
+    InProcess.run(
+        node,
+        () -> {
+          SpawnedMonitor sm =
+              Process.spawnMonitor(
+                  () -> {
+                    throw Process.exit(ExitReason.of("done"));
+                  });
+          Down down = Process.receive(Down.class, WAIT).orElseThrow();
+          assertThat(down).isEqualTo(new Down(sm.ref(), sm.pid(), ExitReason.of("done")));
+        });
+  }
+
+  @Test
+  void unregisterFreesTheName() {
+    InProcess.run(
+        node,
+        () -> {
+          Process.register("me");
+          assertThat(node.whereis("me")).contains(Process.self());
+          assertThat(node.registered()).contains("me");
+          assertThat(node.unregister("me")).isTrue();
+          assertThat(node.unregister("me")).isFalse();
+          assertThat(node.whereis("me")).isEmpty();
+          Process.register("me");
+        });
+  }
 }
