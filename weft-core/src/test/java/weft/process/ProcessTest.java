@@ -207,10 +207,9 @@ class ProcessTest {
         node,
         () -> {
           SpawnedMonitor sm =
-              Process.spawnMonitor(
-                  () -> {
-                    throw Process.exit(ExitReason.of("done"));
-                  });
+              Process.spawnMonitor(() -> {
+                throw Process.exit(ExitReason.of("done"));
+              });
           Down down = Process.receive(Down.class, WAIT).orElseThrow();
           assertThat(down).isEqualTo(new Down(sm.ref(), sm.pid(), ExitReason.of("done")));
         });

@@ -1,0 +1,124 @@
+package weft.web.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the HTTP server listens and what it accepts. Every limit answers with a clear status and
+ * disturbs nothing else.
+ *
+ * @param host the address to bind (default {@code 127.0.0.1}; {@code 0.0.0.0} for all)
+ * @param port the port (default 4000; 0 picks a free one, see {@link HttpServer#port()})
+ * @param maxBodyBytes largest request body; larger ones get 413 (default 8 MiB)
+ * @param maxHeaderBytes largest header block; larger ones get 431 (default 16 KiB)
+ * @param maxInitialLineBytes longest request line; longer ones get 414 (default 8 KiB)
+ * @param idleTimeout a connection with no request in flight is closed after this long without
+ *     traffic (default 60 s)
+ * @param eventLoopThreads Netty I/O threads (default: the number of processors); they never run
+ *     user code
+ */
+public record HttpConfig(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int maxHeaderBytes,
+    int maxInitialLineBytes,
+    Duration idleTimeout,
+    int eventLoopThreads) {
+
+  /**
+   * Validates the configuration.
+   *
+   * @param host not null
+   * @param port 0 to 65535
+   * @param maxBodyBytes positive
+   * @param maxHeaderBytes positive
+   * @param maxInitialLineBytes positive
+   * @param idleTimeout positive
+   * @param eventLoopThreads positive
+   */
+  public HttpConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (maxBodyBytes <= 0 || maxHeaderBytes <= 0 || maxInitialLineBytes <= 0) {
+      throw new IllegalArgumentException("HTTP limits must be positive");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+    }
+    if (eventLoopThreads <= 0) {
+      throw new IllegalArgumentException(
+          "eventLoopThreads must be positive, got " + eventLoopThreads);
+    }
+  }
+
+  /**
+   * The defaults, on a port.
+   *
+   * @param port the port (0 for any free one)
+   * @return the configuration
+   */
+  public static HttpConfig port(int port) {
+    return new HttpConfig(
+        "127.0.0.1",
+        port,
+        8 << 20,
+        16 << 10,
+        8 << 10,
+        Duration.ofSeconds(60),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * With another body limit.
+   *
+   * @param bytes the limit
+   * @return the configuration
+   */
+  public HttpConfig withMaxBodyBytes(int bytes) {
+    return new HttpConfig(
+        host, port, bytes, maxHeaderBytes, maxInitialLineBytes, idleTimeout, eventLoopThreads);
+  }
+
+  /**
+   * With another header limit.
+   *
+   * @param bytes the limit
+   * @return the configuration
+   */
+  public HttpConfig withMaxHeaderBytes(int bytes) {
+    return new HttpConfig(
+        host, port, maxBodyBytes, bytes, maxInitialLineBytes, idleTimeout, eventLoopThreads);
+  }
+
+  /**
+   * With another idle timeout.
+   *
+   * @param timeout the timeout
+   * @return the configuration
+   */
+  public HttpConfig withIdleTimeout(Duration timeout) {
+    return new HttpConfig(
+        host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, timeout, eventLoopThreads);
+  }
+
+  /**
+   * With another bind address.
+   *
+   * @param host the address
+   * @return the configuration
+   */
+  public HttpConfig withHost(String host) {
+    return new HttpConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        eventLoopThreads);
+  }
+}

@@ -1,0 +1,66 @@
+package weft.web.http.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import weft.web.http.Response;
+
+/**
+ * The one place that turns an error status into a response body: JSON for API routes, a small plain
+ * page otherwise. Never a stack trace.
+ */
+public final class ErrorResponses {
+
+  private ErrorResponses() {}
+
+  /**
+   * The response for an error.
+   *
+   * @param status the status
+   * @param message what the client is told
+   * @param requestId the request id, for the client to quote
+   * @param json whether to answer as JSON
+   * @return the response
+   */
+  public static Response of(int status, String message, String requestId, boolean json) {
+    if (json) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("status", status);
+      error.put("message", message);
+      if (requestId != null) {
+        error.put("request_id", requestId);
+      }
+      return Response.json(Map.of("error", error)).withStatus(status);
+    }
+    String title = status + " " + reason(status);
+    String page =
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>"
+            + title
+            + "</title></head><body><h1>"
+            + title
+            + "</h1><p>"
+            + escape(message)
+            + "</p>"
+            + (requestId == null
+                ? ""
+                : "<p><small>request id " + escape(requestId) + "</small></p>")
+            + "</body></html>";
+    return Response.html(page).withStatus(status);
+  }
+
+  /**
+   * The standard reason phrase.
+   *
+   * @param status the status
+   * @return the phrase
+   */
+  public static String reason(int status) {
+    return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,189 @@
+package weft.web.http.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.process.Node;
+import weft.process.ProcessBody;
+import weft.web.http.HttpConfig;
+import weft.web.http.HttpError;
+import weft.web.http.Request;
+import weft.web.http.Response;
+import weft.web.http.Router;
+
+/**
+ * What the server's connections share: the node requests run on, the router, the limits, the count
+ * of requests in flight and the draining flag. Also builds each connection's pipeline.
+ */
+public final class ServerState extends ChannelInitializer<SocketChannel> {
+
+  private static final Logger LOG = LoggerFactory.getLogger("weft.web.http");
+
+  private final Node node;
+  private final Router router;
+  private final HttpConfig config;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Object inFlightLock = new Object();
+  // Guarded by inFlightLock.
+  private int inFlight;
+  private volatile boolean draining;
+
+  /**
+   * Creates the shared state.
+   *
+   * @param node where request processes run
+   * @param router the routes
+   * @param config the limits
+   */
+  public ServerState(Node node, Router router, HttpConfig config) {
+    this.node = node;
+    this.router = router;
+    this.config = config;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    channels.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast(
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineBytes())
+                .setMaxHeaderSize(config.maxHeaderBytes())));
+    p.addLast(new HttpContentCompressor());
+    p.addLast(new Aggregator(config.maxBodyBytes()));
+    p.addLast(new Connection(this));
+  }
+
+  /** Answers 413 with Weft's error body and closes, instead of Netty's empty 413. */
+  private static final class Aggregator extends HttpObjectAggregator {
+    Aggregator(int maxContentLength) {
+      super(maxContentLength);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      String accept = oversized.headers().get(HttpHeaderNames.ACCEPT, "");
+      boolean json = accept.contains("application/json") && !accept.contains("text/html");
+      Response r = ErrorResponses.of(413, "request body too large", null, json);
+      byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              ctx.alloc().buffer(body.length).writeBytes(body));
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.header("content-type"));
+      res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      res.headers().set(HttpHeaderNames.CONNECTION, "close");
+      ctx.writeAndFlush(res).addListener(f -> ctx.close());
+      LoggerFactory.getLogger("weft.web.access")
+          .info(
+              "{} {} 413 body over {} bytes",
+              oversized instanceof io.netty.handler.codec.http.HttpRequest r2 ? r2.method() : "-",
+              oversized instanceof io.netty.handler.codec.http.HttpRequest r3 ? r3.uri() : "-",
+              maxContentLength());
+    }
+  }
+
+  /** The open connections. */
+  public ChannelGroup channels() {
+    return channels;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  void spawn(ProcessBody body) {
+    node.spawn(body);
+  }
+
+  /** Runs the router and maps every failure to a response, in the request's process. */
+  Response handle(Request request) {
+    try {
+      Response r = router.dispatch(request);
+      if (r == null) {
+        throw new IllegalStateException("handler for " + request + " returned null");
+      }
+      return r;
+    } catch (HttpError e) {
+      Response r =
+          ErrorResponses.of(
+              e.status(), e.getMessage(), request.requestId(), router.wantsJson(request));
+      for (var h : e.headers().entrySet()) {
+        r = r.withHeader(h.getKey(), h.getValue());
+      }
+      return r;
+    } catch (Exception e) {
+      LOG.error("request {} {} failed", request.requestId(), request, e);
+      return ErrorResponses.of(
+          500, "internal server error", request.requestId(), router.wantsJson(request));
+    }
+  }
+
+  void requestStarted() {
+    synchronized (inFlightLock) {
+      inFlight++;
+    }
+  }
+
+  void requestFinished() {
+    synchronized (inFlightLock) {
+      inFlight--;
+      if (inFlight == 0) {
+        inFlightLock.notifyAll();
+      }
+    }
+  }
+
+  /** From now on, responses close their connections. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  /**
+   * Stops taking new requests on kept-alive connections and waits for the ones in flight.
+   *
+   * @param timeout how long to wait
+   * @return whether all finished in time
+   */
+  public boolean drain(Duration timeout) {
+    startDraining();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (inFlightLock) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          inFlightLock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

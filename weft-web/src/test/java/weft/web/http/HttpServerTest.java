@@ -1,0 +1,308 @@
+package weft.web.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import weft.process.Node;
+import weft.process.Process;
+
+class HttpServerTest {
+
+  record Greeting(String name) {}
+
+  private final Node node = Node.start("http");
+  private final CountDownLatch release = new CountDownLatch(1);
+  private HttpServer server;
+  private HttpClient client;
+
+  @BeforeEach
+  void start() {
+    Router router =
+        Router.builder()
+            .get("/", req -> Response.text("hello"))
+            .get(
+                "/boom",
+                req -> {
+                  throw new IllegalStateException("secret detail");
+                })
+            .get("/self", req -> Response.text(Process.self().toString()))
+            .get(
+                "/block",
+                req -> {
+                  release.await(10, TimeUnit.SECONDS);
+                  return Response.text("released");
+                })
+            .get("/big", req -> Response.text("x".repeat(50_000)))
+            .get(
+                "/stream",
+                req ->
+                    Response.stream(
+                        "text/plain",
+                        sink -> {
+                          for (int i = 0; i < 3; i++) {
+                            sink.write("chunk" + i + ";");
+                          }
+                        }))
+            .get("/cookie", req -> Response.text(req.cookie("session").orElse("none")))
+            .scope(
+                "/api",
+                api ->
+                    api.json()
+                        .post(
+                            "/greet",
+                            req -> Response.json(Map.of("hello", req.json(Greeting.class).name())))
+                        .get("/users/:id", req -> Response.json(Map.of("id", req.pathParam("id")))))
+            .build();
+    server =
+        HttpServer.start(
+            node, HttpConfig.port(0).withMaxBodyBytes(1024).withMaxHeaderBytes(2048), router);
+    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    client.shutdownNow();
+    server.stop(Duration.ofSeconds(5));
+    node.close();
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesARouteWithARequestIdAndUsesEpoll() throws Exception {
+    HttpResponse<String> r = get("/");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello");
+    assertThat(r.headers().firstValue("x-request-id")).isPresent();
+    assertThat(get("/", "x-request-id", "client-chosen-id-1").headers().firstValue("x-request-id"))
+        .contains("client-chosen-id-1");
+    assertThat(server.transport()).isEqualTo("epoll");
+  }
+
+  @Test
+  void eachRequestRunsInItsOwnProcess() throws Exception {
+    assertThat(get("/self").body()).isNotEqualTo(get("/self").body()).startsWith("<");
+  }
+
+  @Test
+  void handlerExceptionIsA500WithoutDetails() throws Exception {
+    HttpResponse<String> r = get("/boom");
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.body())
+        .contains("500 Internal Server Error")
+        .doesNotContain("secret", "Exception");
+    HttpResponse<String> api = get("/api/nothing");
+    assertThat(api.statusCode()).isEqualTo(404);
+    assertThat(api.headers().firstValue("content-type")).contains("application/json");
+    assertThat(api.body()).contains("\"status\":404");
+  }
+
+  @Test
+  void jsonBodiesInAndOutAndBadJsonIs400() throws Exception {
+    HttpRequest post =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/greet"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ada\"}"))
+            .header("content-type", "application/json")
+            .build();
+    HttpResponse<String> r = client.send(post, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.body()).isEqualTo("{\"hello\":\"ada\"}");
+    HttpRequest bad =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/greet"))
+            .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+            .build();
+    HttpResponse<String> e = client.send(bad, HttpResponse.BodyHandlers.ofString());
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.body()).contains("invalid JSON body");
+  }
+
+  @Test
+  void wrongMethodIs405WithAllow() throws Exception {
+    HttpRequest del =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/users/7"))
+            .DELETE()
+            .build();
+    HttpResponse<String> r = client.send(del, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("allow")).contains("GET, HEAD");
+  }
+
+  @Test
+  void aBlockedHandlerSlowsNobodyElse() throws Exception {
+    var blocked =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/block"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/").body()).isEqualTo("hello");
+    }
+    assertThat(blocked).isNotDone();
+    release.countDown();
+    assertThat(blocked.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
+  }
+
+  @Test
+  void gzipWhenAsked() throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/big"))
+            .header("accept-encoding", "gzip")
+            .build();
+    HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.headers().firstValue("content-encoding")).contains("gzip");
+    assertThat(r.body().length).isLessThan(5_000);
+    try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      assertThat(new String(in.readAllBytes())).hasSize(50_000);
+    }
+  }
+
+  @Test
+  void streamingResponseIsChunked() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("GET /stream HTTP/1.1\r\nhost: x\r\n\r\n");
+      RawHttp.Reply r = raw.read();
+      assertThat(r.headers()).containsEntry("transfer-encoding", "chunked");
+      assertThat(r.body()).isEqualTo("chunk0;chunk1;chunk2;");
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send(
+          "GET /api/users/1 HTTP/1.1\r\nhost: x\r\n\r\n"
+              + "GET / HTTP/1.1\r\nhost: x\r\n\r\n"
+              + "GET /api/users/3 HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().body()).isEqualTo("{\"id\":\"1\"}");
+      assertThat(raw.read().body()).isEqualTo("hello");
+      RawHttp.Reply third = raw.read();
+      assertThat(third.body()).isEqualTo("{\"id\":\"3\"}");
+      assertThat(third.headers()).containsEntry("connection", "keep-alive");
+    }
+  }
+
+  @Test
+  void oversizedBodyIs413AndTheServerLivesOn() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send(
+          "POST /api/greet HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n" + "a".repeat(5000));
+      RawHttp.Reply r = raw.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.body()).contains("too large");
+    }
+    assertThat(get("/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void oversizedHeadersAre431() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("GET / HTTP/1.1\r\nhost: x\r\nx-big: " + "b".repeat(4000) + "\r\n\r\n");
+      RawHttp.Reply r = raw.read();
+      assertThat(r.status()).isEqualTo(431);
+      assertThat(raw.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void malformedRequestIs400AndUnknownMethodIs501() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("BREW / HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(501);
+    }
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("GET /%zz HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void idleConnectionIsClosed() throws Exception {
+    HttpServer quick =
+        HttpServer.start(
+            node,
+            HttpConfig.port(0).withIdleTimeout(Duration.ofMillis(100)),
+            Router.builder().get("/", req -> Response.text("hi")).build());
+    try (RawHttp raw = new RawHttp(quick.port())) {
+      raw.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().body()).isEqualTo("hi");
+      assertThat(raw.closedByServer()).isTrue();
+    } finally {
+      quick.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void gracefulStopFinishesRequestsInFlightThenRefusesConnections() throws Exception {
+    var blocked =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/block"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    // Wait until the request is in its handler: the handler's process exists then.
+    while (node.processes().stream()
+        .noneMatch(p ->
+            p.status() == weft.process.ProcessStatus.RUNNING
+                || p.status() == weft.process.ProcessStatus.WAITING)) {
+      Thread.onSpinWait();
+    }
+    int port = server.port();
+    var stopping =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> server.stop(Duration.ofSeconds(10)));
+    while (accepts(port)) {
+      Thread.onSpinWait(); // until the server stops accepting: it is draining by then
+    }
+    release.countDown();
+    HttpResponse<String> r = blocked.get(10, TimeUnit.SECONDS);
+    assertThat(r.body()).isEqualTo("released");
+    assertThat(r.headers().firstValue("connection")).contains("close");
+    assertThat(stopping.get(10, TimeUnit.SECONDS)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RawHttp(port))
+        .isInstanceOf(java.net.ConnectException.class);
+    server = HttpServer.start(node, HttpConfig.port(0), Router.builder().build());
+  }
+
+  private static boolean accepts(int port) {
+    try {
+      new RawHttp(port).close();
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void cookiesAreRead() throws Exception {
+    assertThat(get("/cookie", "cookie", "session=abc; other=1").body()).isEqualTo("abc");
+  }
+
+  @Test
+  void headIsAnsweredByTheGetRouteWithoutBody() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("HEAD / HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\n\r\n");
+      RawHttp.Reply head = raw.read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.headers()).containsEntry("content-length", "5");
+      // The HEAD response carries no body: the next bytes are the GET's response.
+      assertThat(raw.read().body()).isEqualTo("hello");
+    }
+  }
+}
