@@ -1,0 +1,50 @@
+package weft.web.pubsub;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import weft.web.pubsub.spi.PubSubAdapter;
+
+/**
+ * Joins the PubSubs of several nodes in one JVM, for tests and simulations: each node gets an
+ * adapter from {@link #adapter()}, and a broadcast on one reaches the subscribers of all. Delivery
+ * is synchronous and in order.
+ */
+public final class InMemoryBus {
+
+  private final Map<String, PubSubAdapter.Receiver> nodes = new ConcurrentHashMap<>();
+
+  /**
+   * A new adapter on this bus, for one node.
+   *
+   * @return the adapter
+   */
+  public PubSubAdapter adapter() {
+    return new PubSubAdapter() {
+      private volatile String self;
+
+      @Override
+      public void start(String nodeId, Receiver receiver) {
+        if (nodes.putIfAbsent(nodeId, receiver) != null) {
+          throw new IllegalArgumentException("node " + nodeId + " is already on this bus");
+        }
+        self = nodeId;
+      }
+
+      @Override
+      public void publish(String topic, Object message) {
+        nodes.forEach((id, receiver) -> {
+          if (!id.equals(self)) {
+            receiver.deliver(topic, message);
+          }
+        });
+      }
+
+      @Override
+      public void stop() {
+        if (self != null) {
+          nodes.remove(self);
+        }
+      }
+    };
+  }
+}

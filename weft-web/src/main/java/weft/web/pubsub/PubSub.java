@@ -1,0 +1,295 @@
+package weft.web.pubsub;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.process.Ref;
+import weft.process.internal.Kernel;
+import weft.process.internal.ProcessCore;
+import weft.web.pubsub.spi.PubSubAdapter;
+
+/**
+ * Publish-subscribe by topic, as Phoenix.PubSub: processes subscribe to topics, and a broadcast
+ * reaches every subscriber of its topic, on this node and (through the {@link PubSubAdapter}) on
+ * the others. Subscriptions vanish when their process ends.
+ *
+ * {@snippet :
+ * PubSub pubsub = PubSub.start("app", PubSubAdapter-or-null);
+ * // in a process:
+ * pubsub.subscribe("room:lobby");
+ * pubsub.broadcast("room:lobby", new NewMessage("hi"));
+ * NewMessage m = Process.receive(NewMessage.class);
+ * }
+ *
+ * <h2>Delivery</h2>
+ *
+ * A subscriber gets the message itself in its mailbox, or, if it subscribed with a {@link
+ * Fastlane}, a call to the fastlane. Order is kept per broadcaster and topic. Delivery is at most
+ * once: a subscriber that ends misses what follows.
+ *
+ * <h2>Design</h2>
+ *
+ * Subscriptions are spread over shards by subscriber, each a concurrent map from topic to that
+ * shard's subscribers, so subscribing and unsubscribing on one busy topic do not contend on one
+ * lock. A broadcast walks the shards of its topic on the caller's thread and never waits on a
+ * subscriber.
+ */
+public final class PubSub {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
+
+  /** One subscription: a process and, optionally, its fastlane. */
+  private record Subscription(Pid pid, Fastlane fastlane) {}
+
+  private final String name;
+  private final PubSubAdapter adapter;
+  private final List<ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>>> shards;
+  // pid -> topics it subscribed to, and its exit hook; guarded by `owners`.
+  private final Map<Pid, Set<String>> owners = new HashMap<>();
+  private final Map<Pid, Ref> hooks = new HashMap<>();
+
+  private PubSub(String name, int shardCount, PubSubAdapter adapter) {
+    this.name = name;
+    this.adapter = adapter;
+    List<ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>>> s = new ArrayList<>();
+    for (int i = 0; i < shardCount; i++) {
+      s.add(new ConcurrentHashMap<>());
+    }
+    this.shards = List.copyOf(s);
+  }
+
+  /**
+   * Starts a PubSub for this node.
+   *
+   * @param name the node's id in the cluster (unique per node)
+   * @param adapter carries broadcasts to other nodes, or null for a single node
+   * @return the PubSub
+   */
+  public static PubSub start(String name, PubSubAdapter adapter) {
+    PubSub p =
+        new PubSub(
+            Objects.requireNonNull(name, "name"),
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            adapter);
+    if (adapter != null) {
+      adapter.start(name, p::localBroadcast);
+    }
+    return p;
+  }
+
+  /**
+   * The node id given at start.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  private ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>> shard(Pid pid) {
+    return shards.get(Math.floorMod(Long.hashCode(pid.id()), shards.size()));
+  }
+
+  /**
+   * Subscribes the calling process to a topic; subscribing twice is the same as once.
+   *
+   * @param topic the topic
+   */
+  public void subscribe(String topic) {
+    subscribe(Process.self(), topic, null);
+  }
+
+  /**
+   * Subscribes a process to a topic, with an optional fastlane for direct delivery. The
+   * subscription ends when the process ends.
+   *
+   * @param pid the subscriber
+   * @param topic the topic
+   * @param fastlane direct delivery, or null for messages to the process
+   */
+  public void subscribe(Pid pid, String topic, Fastlane fastlane) {
+    Objects.requireNonNull(topic, "topic");
+    ProcessCore core = Kernel.core(pid);
+    boolean hook;
+    synchronized (owners) {
+      owners.computeIfAbsent(pid, k -> new java.util.HashSet<>()).add(topic);
+      hook = !hooks.containsKey(pid);
+      if (hook) {
+        hooks.put(pid, Ref.make());
+      }
+    }
+    shard(pid)
+        .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+        .put(pid, new Subscription(pid, fastlane));
+    if (hook) {
+      Ref ref = core.onExitCleanup(reason -> removeAll(pid));
+      synchronized (owners) {
+        if (hooks.containsKey(pid)) {
+          hooks.put(pid, ref);
+        } else {
+          core.removeWatcher(ref);
+        }
+      }
+    }
+  }
+
+  /**
+   * Unsubscribes the calling process from a topic.
+   *
+   * @param topic the topic
+   */
+  public void unsubscribe(String topic) {
+    unsubscribe(Process.self(), topic);
+  }
+
+  /**
+   * Unsubscribes a process from a topic.
+   *
+   * @param pid the subscriber
+   * @param topic the topic
+   */
+  public void unsubscribe(Pid pid, String topic) {
+    remove(pid, topic);
+    synchronized (owners) {
+      Set<String> topics = owners.get(pid);
+      if (topics != null) {
+        topics.remove(topic);
+        if (topics.isEmpty()) {
+          owners.remove(pid);
+          Ref ref = hooks.remove(pid);
+          if (ref != null) {
+            Kernel.core(pid).removeWatcher(ref);
+          }
+        }
+      }
+    }
+  }
+
+  private void remove(Pid pid, String topic) {
+    shard(pid)
+        .computeIfPresent(
+            topic,
+            (t, subs) -> {
+              subs.remove(pid);
+              return subs.isEmpty() ? null : subs;
+            });
+  }
+
+  private void removeAll(Pid pid) {
+    Set<String> topics;
+    synchronized (owners) {
+      topics = owners.remove(pid);
+      hooks.remove(pid);
+    }
+    if (topics != null) {
+      for (String topic : topics) {
+        remove(pid, topic);
+      }
+    }
+  }
+
+  /**
+   * Sends a message to every subscriber of the topic, on every node.
+   *
+   * @param topic the topic
+   * @param message the message
+   */
+  public void broadcast(String topic, Object message) {
+    localBroadcast(topic, message);
+    if (adapter != null) {
+      adapter.publish(topic, message);
+    }
+  }
+
+  /**
+   * Sends a message to every subscriber of the topic on every node except {@code from} (the
+   * sender's own subscription is skipped on this node).
+   *
+   * @param from the process not to deliver to
+   * @param topic the topic
+   * @param message the message
+   */
+  public void broadcastFrom(Pid from, String topic, Object message) {
+    dispatch(topic, message, from);
+    if (adapter != null) {
+      adapter.publish(topic, message);
+    }
+  }
+
+  /**
+   * Sends a message to the subscribers on this node only.
+   *
+   * @param topic the topic
+   * @param message the message
+   */
+  public void localBroadcast(String topic, Object message) {
+    dispatch(topic, message, null);
+  }
+
+  private void dispatch(String topic, Object message, Pid except) {
+    Objects.requireNonNull(message, "message");
+    for (var shard : shards) {
+      var subs = shard.get(topic);
+      if (subs == null) {
+        continue;
+      }
+      for (Subscription s : subs.values()) {
+        if (s.pid().equals(except)) {
+          continue;
+        }
+        if (s.fastlane() == null) {
+          Kernel.core(s.pid()).deliver(message);
+        } else {
+          try {
+            s.fastlane().deliver(topic, message);
+          } catch (RuntimeException e) {
+            LOG.warn("fastlane of {} failed on topic {}: {}", s.pid(), topic, e.toString());
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The number of subscribers to a topic on this node.
+   *
+   * @param topic the topic
+   * @return the count
+   */
+  public int subscriberCount(String topic) {
+    int n = 0;
+    for (var shard : shards) {
+      var subs = shard.get(topic);
+      n += subs == null ? 0 : subs.size();
+    }
+    return n;
+  }
+
+  /**
+   * Every topic with subscribers on this node, with their counts (for dashboards).
+   *
+   * @return topic to count
+   */
+  public Map<String, Integer> topics() {
+    Map<String, Integer> out = new HashMap<>();
+    for (var shard : shards) {
+      shard.forEach((topic, subs) -> out.merge(topic, subs.size(), Integer::sum));
+    }
+    return out;
+  }
+
+  /** Stops the adapter; local subscriptions stay usable. */
+  public void stop() {
+    if (adapter != null) {
+      adapter.stop();
+    }
+  }
+}
