@@ -38,10 +38,23 @@ public final class Router {
 
   private final List<Route> routes;
   private final List<String> jsonPrefixes;
+  private final Map<String, weft.web.channel.Socket> sockets;
 
-  private Router(List<Route> routes, List<String> jsonPrefixes) {
+  private Router(
+      List<Route> routes, List<String> jsonPrefixes, Map<String, weft.web.channel.Socket> sockets) {
     this.routes = List.copyOf(routes);
     this.jsonPrefixes = List.copyOf(jsonPrefixes);
+    this.sockets = Map.copyOf(sockets);
+  }
+
+  /**
+   * The socket mounted at a path, if any.
+   *
+   * @param mount the mount path, such as {@code /socket}
+   * @return the socket
+   */
+  public java.util.Optional<weft.web.channel.Socket> socketAt(String mount) {
+    return java.util.Optional.ofNullable(sockets.get(mount));
   }
 
   /**
@@ -50,7 +63,8 @@ public final class Router {
    * @return the builder
    */
   public static Builder builder() {
-    return new Builder("", List.of(), false, new ArrayList<>(), new ArrayList<>());
+    return new Builder(
+        "", List.of(), false, new ArrayList<>(), new ArrayList<>(), new java.util.HashMap<>());
   }
 
   /**
@@ -134,18 +148,40 @@ public final class Router {
     private boolean json;
     private final List<Route> routes;
     private final List<String> jsonPrefixes;
+    private final Map<String, weft.web.channel.Socket> sockets;
 
     private Builder(
         String prefix,
         List<Filter> filters,
         boolean json,
         List<Route> routes,
-        List<String> jsonPrefixes) {
+        List<String> jsonPrefixes,
+        Map<String, weft.web.channel.Socket> sockets) {
       this.prefix = prefix;
       this.filters = new ArrayList<>(filters);
       this.json = json;
       this.routes = routes;
       this.jsonPrefixes = jsonPrefixes;
+      this.sockets = sockets;
+    }
+
+    /**
+     * Mounts a Phoenix-protocol socket: clients connect to {@code <path>/websocket?vsn=2.0.0}.
+     * Filters do not apply to it; the socket's own {@code connect} decides who may connect.
+     *
+     * @param path the mount path, such as {@code /socket}
+     * @param socket the socket
+     * @return this builder
+     */
+    public Builder socket(String path, weft.web.channel.Socket socket) {
+      if (!path.startsWith("/") || path.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "a socket path starts with / and does not end with /: " + path);
+      }
+      if (sockets.putIfAbsent(prefix + path, Objects.requireNonNull(socket, "socket")) != null) {
+        throw new IllegalArgumentException("a socket is already mounted at " + prefix + path);
+      }
+      return this;
     }
 
     /**
@@ -187,7 +223,7 @@ public final class Router {
         throw new IllegalArgumentException(
             "a scope path starts with / and does not end with /: " + path);
       }
-      Builder inner = new Builder(prefix + path, filters, false, routes, jsonPrefixes);
+      Builder inner = new Builder(prefix + path, filters, false, routes, jsonPrefixes, sockets);
       if (json) {
         inner.json();
       }
@@ -276,7 +312,7 @@ public final class Router {
      * @return the router
      */
     public Router build() {
-      return new Router(routes, jsonPrefixes);
+      return new Router(routes, jsonPrefixes, sockets);
     }
   }
 }

@@ -142,14 +142,56 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
     Request request;
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !server.draining();
+    Upgrade.Decision upgrade = null;
     try {
       request = toRequest(ctx.channel(), method, req, requestId);
+      var socket = server.socketFor(request.path());
+      if (socket.isPresent()) {
+        upgrade = Upgrade.check(socket.get(), req, request);
+      }
     } catch (IllegalArgumentException e) {
       Response error = ErrorResponses.of(400, "malformed request", requestId, false);
       write(ctx.channel(), null, methodName, req.uri(), error, requestId, false, started, false);
       return;
     } finally {
       req.release();
+    }
+    switch (upgrade) {
+      case null -> {}
+      case Upgrade.Refuse(int status, String message) -> {
+        write(
+            ctx.channel(),
+            request,
+            methodName,
+            request.uri(),
+            ErrorResponses.of(status, message, requestId, false),
+            requestId,
+            false,
+            started,
+            false);
+        return;
+      }
+      case Upgrade.Proceed p -> {
+        Channel channel = ctx.channel();
+        var socket = server.socketFor(request.path()).orElseThrow();
+        server.spawn(() -> {
+          ACCESS.info("{} {} 101 id={}", methodName, request.uri(), requestId);
+          Response refused = Upgrade.connectAndServe(socket, p, channel, server, requestId);
+          if (refused != null) {
+            write(
+                channel,
+                request,
+                methodName,
+                request.uri(),
+                refused,
+                requestId,
+                false,
+                started,
+                false);
+          }
+        });
+        return;
+      }
     }
     server.requestStarted();
     server.spawn(() -> {

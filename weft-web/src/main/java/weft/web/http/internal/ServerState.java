@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,8 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
   // Guarded by inFlightLock.
   private int inFlight;
   private volatile boolean draining;
+  private final java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets =
+      ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the shared state.
@@ -103,6 +106,20 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
               oversized instanceof io.netty.handler.codec.http.HttpRequest r3 ? r3.uri() : "-",
               maxContentLength());
     }
+  }
+
+  /** The open WebSocket connections. */
+  public java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets() {
+    return sockets;
+  }
+
+  /** The socket mounted for a {@code <mount>/websocket} path, if any. */
+  java.util.Optional<weft.web.channel.Socket> socketFor(String path) {
+    String suffix = "/websocket";
+    if (!path.endsWith(suffix)) {
+      return java.util.Optional.empty();
+    }
+    return router.socketAt(path.substring(0, path.length() - suffix.length()));
   }
 
   /** The open connections. */
@@ -169,6 +186,9 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
    */
   public boolean drain(Duration timeout) {
     startDraining();
+    for (var socket : sockets) {
+      socket.close(1012, "server restarting");
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (inFlightLock) {
       while (inFlight > 0) {

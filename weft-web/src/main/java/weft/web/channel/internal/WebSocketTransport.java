@@ -1,0 +1,154 @@
+package weft.web.channel.internal;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.web.channel.Frame;
+import weft.web.channel.ProtocolException;
+import weft.web.channel.V2Serializer;
+
+/*
+ * Design: the Netty end of a WebSocket. Inbound frames are decoded on the event loop and handed
+ * to the socket process as messages; outbound frames come from any thread. The connection's
+ * outbound buffer is bounded by its write-buffer high-water mark: a write that finds the channel
+ * unwritable (the client is not reading) closes the connection with 1013 instead of queueing
+ * more, so a slow client can never grow the heap.
+ */
+/** A socket's WebSocket connection. */
+public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
+    implements Transport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketTransport.class);
+
+  private final Channel channel;
+  private final Set<WebSocketTransport> registry;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile Pid socketProcess;
+
+  /**
+   * Creates the transport for a channel.
+   *
+   * @param channel the upgraded channel
+   * @param registry the server's open transports (this one adds and removes itself)
+   */
+  public WebSocketTransport(Channel channel, Set<WebSocketTransport> registry) {
+    this.channel = channel;
+    this.registry = registry;
+    registry.add(this);
+  }
+
+  /**
+   * Names the process that receives this connection's frames; frames read before are not lost (the
+   * channel does not read until then).
+   *
+   * @param pid the socket process
+   */
+  public void attach(Pid pid) {
+    this.socketProcess = pid;
+    channel.config().setAutoRead(true);
+    channel.read();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    Pid target = socketProcess;
+    switch (frame) {
+      case TextWebSocketFrame text -> {
+        try {
+          Process.send(target, SocketProcess.inbound(V2Serializer.decodeText(text.text())));
+        } catch (ProtocolException e) {
+          Process.send(target, SocketProcess.malformed(e.getMessage()));
+        }
+      }
+      case BinaryWebSocketFrame binary -> {
+        try {
+          Process.send(
+              target,
+              SocketProcess.inbound(
+                  V2Serializer.decodeClientPush(ByteBufUtil.getBytes(binary.content()))));
+        } catch (ProtocolException e) {
+          Process.send(target, SocketProcess.malformed(e.getMessage()));
+        }
+      }
+      case PingWebSocketFrame ping ->
+          ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case CloseWebSocketFrame close -> {
+        closing.set(true);
+        ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+      }
+      default -> {}
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    registry.remove(this);
+    Pid target = socketProcess;
+    if (target != null) {
+      Process.send(target, SocketProcess.closed());
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.warn("WebSocket {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void send(Frame frame) {
+    if (frame.payload() instanceof Frame.BinaryPayload) {
+      write(
+          new BinaryWebSocketFrame(Unpooled.wrappedBuffer(V2Serializer.encodeServer(frame, "ok"))));
+    } else {
+      write(new TextWebSocketFrame(V2Serializer.encodeText(frame)));
+    }
+  }
+
+  @Override
+  public void send(Broadcast broadcast) {
+    write(new TextWebSocketFrame(broadcast.text()));
+  }
+
+  private void write(WebSocketFrame frame) {
+    if (!channel.isActive() || closing.get()) {
+      frame.release();
+      return;
+    }
+    if (!channel.isWritable()) {
+      frame.release();
+      LOG.warn("WebSocket {} is not reading; disconnecting it", channel.remoteAddress());
+      close(1013, "slow consumer");
+      return;
+    }
+    channel.writeAndFlush(frame, channel.voidPromise());
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (closing.compareAndSet(false, true) && channel.isActive()) {
+      channel
+          .writeAndFlush(new CloseWebSocketFrame(code, reason))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

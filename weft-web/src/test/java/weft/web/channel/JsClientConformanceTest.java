@@ -1,0 +1,130 @@
+package weft.web.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import weft.process.Node;
+import weft.web.http.HttpConfig;
+import weft.web.http.HttpServer;
+import weft.web.http.Router;
+import weft.web.pubsub.PubSub;
+
+/**
+ * Drives a Weft server with the official {@code phoenix} npm client (in Node, over WebSocket). The
+ * client is installed with {@code npm ci} into {@code target/js} on first use. Skipped, with a
+ * message, when Node or npm is not installed.
+ */
+class JsClientConformanceTest {
+
+  private static final Path JS = Path.of("target", "js");
+  private final Node node = Node.start("conformance");
+  private HttpServer server;
+
+  @BeforeAll
+  static void installClient() throws Exception {
+    assumeTrue(
+        onPath("node") && onPath("npm"),
+        "Node.js and npm are not installed: skipping the phoenix JS client conformance suite");
+    Files.createDirectories(JS);
+    for (String f : List.of("package.json", "package-lock.json", "conformance.js")) {
+      Files.copy(
+          Path.of("src", "test", "js", f),
+          JS.resolve(f),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (!Files.isDirectory(JS.resolve("node_modules/phoenix"))) {
+      Result r = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(3));
+      assertThat(r.exit()).as("npm ci failed:\n" + r.output()).isZero();
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  record Result(int exit, String output) {}
+
+  private static Result run(List<String> command, Duration limit)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true).start();
+    var out = new java.io.ByteArrayOutputStream();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(() -> {
+              try {
+                p.getInputStream().transferTo(out);
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
+    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      reader.join();
+      return new Result(
+          -1, out.toString(StandardCharsets.UTF_8) + "\n(killed after " + limit + ")");
+    }
+    reader.join();
+    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeEach
+  void start() {
+    PubSub pubsub = PubSub.start("conformance", null);
+    SocketHandler auth =
+        (params, info) ->
+            switch (params.getOrDefault("token", "")) {
+              case "alice", "bob", "carol", "dave" ->
+                  ConnectResult.ok(Map.of("user", params.get("token")));
+              default -> ConnectResult.refuse();
+            };
+    Socket socket = Socket.builder(pubsub, auth).channel("room:*", RoomChannel::new).build();
+    Socket quick =
+        Socket.builder(pubsub, auth)
+            .channel("room:*", RoomChannel::new)
+            .options(
+                new Socket.SocketOptions(
+                    Duration.ofMillis(300), 100, 1 << 20, 4 << 20, true, List.of()))
+            .build();
+    server =
+        HttpServer.start(
+            node,
+            HttpConfig.port(0),
+            Router.builder().socket("/socket", socket).socket("/quick", quick).build());
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(Duration.ofSeconds(5));
+    node.close();
+  }
+
+  @Test
+  void officialPhoenixClientWorksOverWebSocket() throws Exception {
+    String base = "ws://127.0.0.1:" + server.port();
+    Result r =
+        run(
+            List.of("node", "conformance.js", base + "/socket", base + "/quick"),
+            Duration.ofMinutes(2));
+    System.out.println(r.output());
+    assertThat(r.output()).as(r.output()).contains("\"ok\":true").doesNotContain("\"ok\":false");
+    assertThat(r.exit()).as(r.output()).isZero();
+  }
+}
