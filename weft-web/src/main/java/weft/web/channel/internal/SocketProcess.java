@@ -31,6 +31,8 @@ public final class SocketProcess {
 
   private record Joined(String joinRef, Pid pid, Ref monitor, boolean ready) {}
 
+  private static final java.time.Duration REPLACE_WAIT = java.time.Duration.ofSeconds(5);
+
   private final Socket socket;
   private final Transport transport;
   private final Map<String, Object> assigns;
@@ -166,9 +168,13 @@ public final class SocketProcess {
     }
     Joined old = channels.remove(topic);
     if (old != null) {
+      // As Phoenix: the old channel closes (phx_close for its join_ref) before the new one joins.
       monitors.remove(old.monitor());
-      Process.demonitor(old.monitor(), true);
       Process.send(old.pid(), new Messages.Replaced());
+      if (Process.receive(Down.class, d -> d.ref() == old.monitor(), REPLACE_WAIT).isEmpty()) {
+        Process.exit(old.pid(), weft.process.ExitReason.KILL);
+        Process.demonitor(old.monitor(), true);
+      }
     } else if (channels.size() >= socket.options().maxChannels()) {
       reply(
           frame,
