@@ -1,7 +1,7 @@
 // Drives a Weft server with the official phoenix client and prints one JSON line per check:
 // {"check": name, "ok": true|false, "detail": ...}. Usage: node conformance.js ws://127.0.0.1:PORT/socket
 // Every wait is bounded; the script exits by itself.
-const { Socket } = require("phoenix");
+const { Socket, Presence } = require("phoenix");
 const WebSocket = require("ws").WebSocket;
 
 const url = process.argv[2];
@@ -119,6 +119,24 @@ async function main() {
     const got = until("push", (done) => chA.on("private", done));
     await push(chA, "push_me", {});
     expectEqual(await got, { only: "alice" }, "push");
+  });
+
+  await check("presence state and diffs through the JS Presence class", async () => {
+    const ca = a.channel("room:presence", {});
+    const cb = b.channel("room:presence", {});
+    const pa = new Presence(ca);
+    const names = () => pa.list((id) => id).sort().join(",");
+    const both = until("alice and bob present", (done) => pa.onSync(() => names() === "alice,bob" && done()));
+    await join(ca);
+    await join(cb);
+    await both;
+    const metas = pa.list((id, { metas }) => metas[0]);
+    if (!metas.every((m) => m.online_at === "now" && typeof m.phx_ref === "string")) {
+      throw new Error("unexpected metas " + JSON.stringify(metas));
+    }
+    const bobLeft = until("bob left", (done) => pa.onSync(() => names() === "alice" && done()));
+    cb.leave();
+    await bobLeft;
   });
 
   await check("join refused with reason", async () => {

@@ -19,6 +19,8 @@ import weft.process.Node;
 import weft.web.http.HttpConfig;
 import weft.web.http.HttpServer;
 import weft.web.http.Router;
+import weft.web.presence.Presence;
+import weft.web.presence.PresenceOptions;
 import weft.web.pubsub.PubSub;
 
 /**
@@ -88,6 +90,7 @@ class JsClientConformanceTest {
   @BeforeEach
   void start() {
     PubSub pubsub = PubSub.start("conformance", null);
+    Presence presence = Presence.start(node, pubsub, PresenceOptions.defaults());
     SocketHandler auth =
         (params, info) ->
             switch (params.getOrDefault("token", "")) {
@@ -95,10 +98,11 @@ class JsClientConformanceTest {
                   ConnectResult.ok(Map.of("user", params.get("token")));
               default -> ConnectResult.refuse();
             };
-    Socket socket = Socket.builder(pubsub, auth).channel("room:*", RoomChannel::new).build();
+    Socket socket =
+        Socket.builder(pubsub, auth).channel("room:*", () -> new RoomChannel(presence)).build();
     Socket quick =
         Socket.builder(pubsub, auth)
-            .channel("room:*", RoomChannel::new)
+            .channel("room:*", () -> new RoomChannel(presence))
             .options(
                 new Socket.SocketOptions(
                     Duration.ofMillis(300), 100, 1 << 20, 4 << 20, true, List.of()))

@@ -5,14 +5,25 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import weft.process.Process;
+import weft.web.presence.Presence;
 
 /** The channel the conformance tests drive: one behaviour per event. */
 final class RoomChannel implements Channel {
+
+  private final Presence presence;
+
+  RoomChannel(Presence presence) {
+    this.presence = presence;
+  }
 
   @Override
   public JoinResult join(String topic, JsonNode params, ChannelContext ctx) {
     if (topic.equals("room:forbidden")) {
       return JoinResult.error(Map.of("reason", "unauthorized"));
+    }
+    if (topic.equals("room:presence")) {
+      Process.send(Process.self(), "after_join");
     }
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("joined", topic);
@@ -60,6 +71,14 @@ final class RoomChannel implements Channel {
       }
       default -> InResult.replyError(Map.of("reason", "unknown event " + event));
     };
+  }
+
+  @Override
+  public void handleInfo(Object message, ChannelContext ctx) {
+    if ("after_join".equals(message)) {
+      presence.track(ctx, (String) ctx.assigns().get("user"), Map.of("online_at", "now"));
+      ctx.push("presence_state", presence.list(ctx.topic()));
+    }
   }
 
   @Override

@@ -32,7 +32,7 @@ class SocketLimitsTest {
                 "user:" + params.getOrDefault("user", "x"));
     Socket socket =
         Socket.builder(pubsub, auth)
-            .channel("room:*", RoomChannel::new)
+            .channel("room:*", () -> new RoomChannel(null))
             .options(
                 new Socket.SocketOptions(
                     Duration.ofSeconds(60), 2, 4096, 64 * 1024, true, List.of()))

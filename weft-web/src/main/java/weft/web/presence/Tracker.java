@@ -1,0 +1,177 @@
+package weft.web.presence;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
+import weft.genserver.CallResult;
+import weft.genserver.From;
+import weft.genserver.GenServer;
+import weft.genserver.InitResult;
+import weft.genserver.Result;
+import weft.process.Down;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.web.channel.internal.Broadcast;
+import weft.web.pubsub.PubSub;
+
+/*
+ * Design: the process around PresenceState (as Phoenix.Tracker.Shard around Tracker.State). It
+ * owns this node's replica: track/untrack/update are calls, tracked processes are monitored and
+ * leave when they end. Every change becomes a new version of the replica, published over PubSub;
+ * versions from other nodes are merged. Diffs are broadcast as presence_diff to this node's own
+ * subscribers only (each node computes its own diffs, as Phoenix does). The merged state is
+ * published in a volatile field, so reads never wait for this process.
+ */
+final class Tracker implements GenServer<Tracker, Tracker.Request> {
+
+  static final String TOPIC = "weft:presence";
+
+  sealed interface Request {}
+
+  record Track(Pid pid, String topic, String key, ObjectNode meta) implements Request {}
+
+  record Untrack(Pid pid, String topic, String key) implements Request {}
+
+  record Update(Pid pid, String topic, String key, ObjectNode meta) implements Request {}
+
+  /** A replica's state, published to the other nodes. */
+  record Published(PresenceState.Replica replica) {}
+
+  private record Tick() {}
+
+  private final Presence owner;
+  private final PubSub pubsub;
+  private final String replica;
+  private final PresenceOptions options;
+  private final Map<String, PresenceState.Entry> local = new HashMap<>();
+  private final Map<Pid, Set<String>> refsByPid = new HashMap<>();
+  private final Map<String, Long> lastHeard = new HashMap<>();
+  private final Set<Pid> monitoring = new HashSet<>();
+  private PresenceState state = PresenceState.EMPTY;
+  private long refs;
+
+  Tracker(Presence owner, PubSub pubsub, String replica, PresenceOptions options) {
+    this.owner = owner;
+    this.pubsub = pubsub;
+    this.replica = replica;
+    this.options = options;
+  }
+
+  @Override
+  public String behaviour() {
+    return "Presence";
+  }
+
+  @Override
+  public InitResult<Tracker> init() {
+    pubsub.subscribe(TOPIC);
+    Process.sendInterval(Process.self(), new Tick(), options.heartbeat());
+    return InitResult.ok(this);
+  }
+
+  @Override
+  public CallResult<Tracker> handleCall(Request request, From from, Tracker self) {
+    Object reply =
+        switch (request) {
+          case Track(Pid pid, String topic, String key, ObjectNode meta) -> {
+            if (find(pid, topic, key) != null) {
+              yield new IllegalStateException(
+                  "already tracked: " + pid + " on " + topic + " as " + key);
+            }
+            yield add(pid, topic, key, meta, null);
+          }
+          case Untrack(Pid pid, String topic, String key) -> {
+            PresenceState.Entry e = find(pid, topic, key);
+            if (e != null) {
+              local.remove(e.ref());
+              refsByPid.get(pid).remove(e.ref());
+              publish();
+            }
+            yield "ok";
+          }
+          case Update(Pid pid, String topic, String key, ObjectNode meta) -> {
+            PresenceState.Entry e = find(pid, topic, key);
+            if (e == null) {
+              yield new IllegalStateException(
+                  "not tracked: " + pid + " on " + topic + " as " + key);
+            }
+            local.remove(e.ref());
+            refsByPid.get(pid).remove(e.ref());
+            yield add(pid, topic, key, meta, e.ref());
+          }
+        };
+    return CallResult.reply(reply, this);
+  }
+
+  private PresenceState.Entry find(Pid pid, String topic, String key) {
+    for (String ref : refsByPid.getOrDefault(pid, Set.of())) {
+      PresenceState.Entry e = local.get(ref);
+      if (e != null && e.topic().equals(topic) && e.key().equals(key)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  private String add(Pid pid, String topic, String key, ObjectNode meta, String prevRef) {
+    String ref = replica + "." + (++refs);
+    local.put(ref, new PresenceState.Entry(topic, key, ref, prevRef, meta));
+    if (monitoring.add(pid)) {
+      Process.monitor(pid);
+    }
+    refsByPid.computeIfAbsent(pid, p -> new HashSet<>()).add(ref);
+    publish();
+    return ref;
+  }
+
+  /** A local change: new version of our replica, diffs to local subscribers, state to others. */
+  private void publish() {
+    PresenceState.Change c = state.write(replica, local);
+    apply(c);
+    pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+  }
+
+  private void apply(PresenceState.Change c) {
+    state = c.state();
+    owner.view(state);
+    for (String topic : c.diff().topics()) {
+      pubsub.localBroadcast(topic, new Broadcast(topic, "presence_diff", c.diff().payload(topic)));
+    }
+  }
+
+  @Override
+  public Result<Tracker> handleInfo(Object message, Tracker self) {
+    switch (message) {
+      case Published(PresenceState.Replica r) when !r.replica().equals(replica) -> {
+        lastHeard.put(r.replica(), System.nanoTime());
+        apply(state.merge(r));
+      }
+      case Published p -> {}
+      case Tick t -> {
+        PresenceState.Replica mine = state.replicas().get(replica);
+        if (mine != null) {
+          pubsub.broadcast(TOPIC, new Published(mine));
+        }
+        long now = System.nanoTime();
+        for (var e : Map.copyOf(lastHeard).entrySet()) {
+          if (now - e.getValue() > options.downAfter().toNanos()) {
+            lastHeard.remove(e.getKey());
+            apply(state.remove(e.getKey()));
+          }
+        }
+      }
+      case Down d -> {
+        monitoring.remove(d.pid());
+        Set<String> refs = refsByPid.remove(d.pid());
+        if (refs != null && !refs.isEmpty()) {
+          refs.forEach(local::remove);
+          publish();
+        }
+      }
+      default -> {}
+    }
+    return Result.noreply(this);
+  }
+}
