@@ -1,11 +1,12 @@
 // Drives a Weft server with the official phoenix client and prints one JSON line per check:
 // {"check": name, "ok": true|false, "detail": ...}. Usage: node conformance.js ws://127.0.0.1:PORT/socket
 // Every wait is bounded; the script exits by itself.
-const { Socket, Presence } = require("phoenix");
+const { Socket, Presence, LongPoll } = require("phoenix");
 const WebSocket = require("ws").WebSocket;
 
 const url = process.argv[2];
 const shortUrl = process.argv[3]; // a socket whose heartbeat timeout is short
+const longpoll = process.argv[4] === "longpoll";
 const WAIT = 5000;
 const results = [];
 
@@ -16,7 +17,7 @@ function report(check, ok, detail) {
 
 function connect(params, opts = {}, at = url) {
   const socket = new Socket(at, {
-    transport: WebSocket,
+    transport: longpoll ? LongPoll : WebSocket,
     params,
     reconnectAfterMs: () => 50,
     rejoinAfterMs: () => 50,
@@ -183,7 +184,7 @@ async function main() {
     await closed;
   });
 
-  await check("binary payload round trip", async () => {
+  if (!longpoll) await check("binary payload round trip", async () => {
     const bytes = new Uint8Array([1, 2, 3, 250]).buffer;
     const r = await push(chA, "echo_binary", bytes);
     expectEqual(r.status, "ok", "status");
@@ -201,7 +202,7 @@ async function main() {
     if (opened) throw new Error("a refused socket opened");
   });
 
-  await check("heartbeats keep the socket open", async () => {
+  if (!longpoll) await check("heartbeats keep the socket open", async () => {
     // The server closes this socket after 300 ms of silence; heartbeats every 50 ms keep it
     // open across several of those windows.
     const hb = connect({ token: "carol" }, { heartbeatIntervalMs: 50 }, shortUrl);
@@ -215,7 +216,7 @@ async function main() {
     if (closed) throw new Error("socket closed while heartbeating");
   });
 
-  await check("a silent socket is closed by the server", async () => {
+  if (!longpoll) await check("a silent socket is closed by the server", async () => {
     const quiet = connect({ token: "dave" }, { heartbeatIntervalMs: 600000, reconnectAfterMs: () => 600000 }, shortUrl);
     const closed = until("close", (done) => quiet.onClose(() => done()));
     quiet.connect();

@@ -122,10 +122,19 @@ class JsClientConformanceTest {
 
   @Test
   void officialPhoenixClientWorksOverWebSocket() throws Exception {
+    conform("websocket");
+  }
+
+  @Test
+  void officialPhoenixClientWorksOverLongPoll() throws Exception {
+    conform("longpoll");
+  }
+
+  private void conform(String transport) throws Exception {
     String base = "ws://127.0.0.1:" + server.port();
     Result r =
         run(
-            List.of("node", "conformance.js", base + "/socket", base + "/quick"),
+            List.of("node", "conformance.js", base + "/socket", base + "/quick", transport),
             Duration.ofMinutes(2));
     System.out.println(r.output());
     assertThat(r.output()).as(r.output()).contains("\"ok\":true").doesNotContain("\"ok\":false");

@@ -11,6 +11,9 @@ final class Messages {
   /** A frame from the client, to the socket process. */
   record Inbound(Frame frame) {}
 
+  /** The client is still there (it polled). */
+  record Activity() {}
+
   /** The client sent something that is not a valid frame. */
   record Malformed(String reason) {}
 

@@ -33,6 +33,7 @@ public final class SocketProcess {
 
   private static final java.time.Duration REPLACE_WAIT = java.time.Duration.ofSeconds(5);
 
+  private final java.time.Duration idleTimeout;
   private final Socket socket;
   private final Transport transport;
   private final Map<String, Object> assigns;
@@ -50,6 +51,25 @@ public final class SocketProcess {
    */
   public SocketProcess(
       Socket socket, Transport transport, Map<String, Object> assigns, Optional<String> socketId) {
+    this(socket, transport, assigns, socketId, socket.options().heartbeatTimeout());
+  }
+
+  /**
+   * Creates the socket's state with its own idle timeout (long-poll sessions end sooner).
+   *
+   * @param socket the definition
+   * @param transport the connection
+   * @param assigns what connect assigned
+   * @param socketId the socket id, if any
+   * @param idleTimeout how long the client may stay silent
+   */
+  public SocketProcess(
+      Socket socket,
+      Transport transport,
+      Map<String, Object> assigns,
+      Optional<String> socketId,
+      java.time.Duration idleTimeout) {
+    this.idleTimeout = idleTimeout;
     this.socket = socket;
     this.transport = transport;
     this.assigns = assigns;
@@ -64,6 +84,11 @@ public final class SocketProcess {
   /** The message telling the socket process that the frame could not be decoded. */
   public static Object malformed(String reason) {
     return new Messages.Malformed(reason);
+  }
+
+  /** The message telling the socket process that its client is still there (a long poll). */
+  public static Object activity() {
+    return new Messages.Activity();
   }
 
   /** The message telling the socket process that the connection is gone. */
@@ -85,7 +110,7 @@ public final class SocketProcess {
                     transport.close(1001, "disconnected");
                   }
                 }));
-    long timeoutNanos = socket.options().heartbeatTimeout().toNanos();
+    long timeoutNanos = idleTimeout.toNanos();
     long deadline = System.nanoTime() + timeoutNanos;
     while (true) {
       long left = deadline - System.nanoTime();
@@ -104,6 +129,7 @@ public final class SocketProcess {
           deadline = System.nanoTime() + timeoutNanos;
           handle(frame);
         }
+        case Messages.Activity a -> deadline = System.nanoTime() + timeoutNanos;
         case Messages.Malformed(String reason) -> {
           LOG.warn("socket {} sent a malformed frame ({}); closing", Process.self(), reason);
           transport.close(1007, "malformed frame");

@@ -143,11 +143,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
     Request request;
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !server.draining();
     Upgrade.Decision upgrade = null;
+    LongPoll.Checked longPoll = null;
     try {
       request = toRequest(ctx.channel(), method, req, requestId);
       var socket = server.socketFor(request.path());
       if (socket.isPresent()) {
         upgrade = Upgrade.check(socket.get(), req, request);
+      } else if (server.longPollFor(request.path()).isPresent()) {
+        longPoll = LongPoll.check(server.longPollFor(request.path()).get(), req);
       }
     } catch (IllegalArgumentException e) {
       Response error = ErrorResponses.of(400, "malformed request", requestId, false);
@@ -194,8 +197,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
       }
     }
     server.requestStarted();
+    LongPoll.Checked poll = longPoll;
     server.spawn(() -> {
-      Response response = server.handle(request);
+      Response response =
+          poll == null
+              ? server.handle(request)
+              : LongPoll.handle(
+                  server.longPollFor(request.path()).orElseThrow(), poll, request, server);
       write(
           ctx.channel(),
           request,

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
   private volatile boolean draining;
   private final java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets =
       ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, weft.web.channel.internal.LongPollSession> longPolls =
+      new ConcurrentHashMap<>();
 
   /**
    * Creates the shared state.
@@ -111,6 +114,24 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
   /** The open WebSocket connections. */
   public java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets() {
     return sockets;
+  }
+
+  /** The open long-poll sessions by token. */
+  public java.util.Map<String, weft.web.channel.internal.LongPollSession> longPolls() {
+    return longPolls;
+  }
+
+  /** The socket mounted for a {@code <mount>/longpoll} path, if any. */
+  java.util.Optional<weft.web.channel.Socket> longPollFor(String path) {
+    String suffix = "/longpoll";
+    if (!path.endsWith(suffix)) {
+      return java.util.Optional.empty();
+    }
+    return router.socketAt(path.substring(0, path.length() - suffix.length()));
+  }
+
+  weft.process.Pid spawnProcess(ProcessBody body) {
+    return node.spawn(body);
   }
 
   /** The socket mounted for a {@code <mount>/websocket} path, if any. */
@@ -188,6 +209,9 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     startDraining();
     for (var socket : sockets) {
       socket.close(1012, "server restarting");
+    }
+    for (var session : List.copyOf(longPolls.values())) {
+      session.close(1012, "server restarting");
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (inFlightLock) {

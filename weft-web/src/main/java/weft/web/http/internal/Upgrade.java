@@ -79,7 +79,7 @@ final class Upgrade {
     return new Proceed(params, info, copy);
   }
 
-  private static boolean originAllowed(Socket socket, FullHttpRequest req) {
+  static boolean originAllowed(Socket socket, FullHttpRequest req) {
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     if (origin == null || !socket.options().checkOrigin()) {
       return true;
