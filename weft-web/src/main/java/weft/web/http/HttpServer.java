@@ -76,6 +76,7 @@ public final class HttpServer {
               .group(group)
               .channel(channelType)
               .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childHandler(state)
               .bind(config.host(), config.port())

@@ -40,7 +40,7 @@ class JsClientConformanceTest {
         onPath("node") && onPath("npm"),
         "Node.js and npm are not installed: skipping the phoenix JS client conformance suite");
     Files.createDirectories(JS);
-    for (String f : List.of("package.json", "package-lock.json", "conformance.js")) {
+    for (String f : List.of("package.json", "package-lock.json", "conformance.js", "restart.js")) {
       Files.copy(
           Path.of("src", "test", "js", f),
           JS.resolve(f),
@@ -89,6 +89,10 @@ class JsClientConformanceTest {
 
   @BeforeEach
   void start() {
+    server = startServer(0);
+  }
+
+  private HttpServer startServer(int port) {
     PubSub pubsub = PubSub.start("conformance", null);
     Presence presence = Presence.start(node, pubsub, PresenceOptions.defaults());
     SocketHandler auth =
@@ -107,11 +111,10 @@ class JsClientConformanceTest {
                 new Socket.SocketOptions(
                     Duration.ofMillis(300), 100, 1 << 20, 4 << 20, true, List.of()))
             .build();
-    server =
-        HttpServer.start(
-            node,
-            HttpConfig.port(0),
-            Router.builder().socket("/socket", socket).socket("/quick", quick).build());
+    return HttpServer.start(
+        node,
+        HttpConfig.port(port),
+        Router.builder().socket("/socket", socket).socket("/quick", quick).build());
   }
 
   @AfterEach
@@ -128,6 +131,41 @@ class JsClientConformanceTest {
   @Test
   void officialPhoenixClientWorksOverLongPoll() throws Exception {
     conform("longpoll");
+  }
+
+  @Test
+  void clientReconnectsAndRejoinsAfterTheServerRestartsOverWebSocket() throws Exception {
+    restart("websocket");
+  }
+
+  @Test
+  void clientReconnectsAndRejoinsAfterTheServerRestartsOverLongPoll() throws Exception {
+    restart("longpoll");
+  }
+
+  private void restart(String transport) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "node", "restart.js", "ws://127.0.0.1:" + server.port() + "/socket", transport)
+            .directory(JS.toFile())
+            .redirectErrorStream(true)
+            .start();
+    try (var out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = out.readLine();
+      assertThat(line).as("the client joined").isEqualTo("JOINED");
+      int port = server.port();
+      server.stop(Duration.ofSeconds(5));
+      server = startServer(port);
+      p.getOutputStream().write("restarted\n".getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().flush();
+      String result = out.readLine();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(result).isEqualTo("1 passed, 0 failed");
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   private void conform(String transport) throws Exception {

@@ -1,0 +1,106 @@
+package weft.web.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import weft.process.Node;
+import weft.web.channel.ConnectResult;
+import weft.web.channel.Socket;
+import weft.web.channel.TestChannels;
+import weft.web.http.HttpConfig;
+import weft.web.http.HttpServer;
+import weft.web.http.Router;
+import weft.web.pubsub.PubSub;
+
+class PhoenixClientTest {
+
+  private static final ClientOptions FAST =
+      ClientOptions.defaults()
+          .withTimings(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofMillis(20));
+  private final Node node = Node.start("client");
+  private final PubSub pubsub = PubSub.start("client", null);
+  private HttpServer server;
+
+  private HttpServer start(int port) {
+    Socket socket =
+        Socket.builder(
+                pubsub, (params, info) -> ConnectResult.ok(Map.of("user", params.get("user"))))
+            .channel("room:*", TestChannels::room)
+            .build();
+    return HttpServer.start(
+        node, HttpConfig.port(port), Router.builder().socket("/socket", socket).build());
+  }
+
+  @BeforeEach
+  void up() {
+    server = start(0);
+  }
+
+  @AfterEach
+  void down() {
+    server.stop(Duration.ofSeconds(5));
+    node.close();
+  }
+
+  private PhoenixClient client(String user) {
+    return PhoenixClient.connect(
+        URI.create("ws://127.0.0.1:" + server.port() + "/socket"), Map.of("user", user), FAST);
+  }
+
+  private static <T> T get(CompletableFuture<T> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void joinsPushesAndReceivesBroadcasts() throws Exception {
+    try (PhoenixClient ada = client("ada");
+        PhoenixClient bob = client("bob")) {
+      ClientChannel a = ada.channel("room:1", Map.of("color", "red"));
+      ClientChannel b = bob.channel("room:1", Map.of());
+      CompletableFuture<JsonNode> shout = new CompletableFuture<>();
+      b.on("shout", shout::complete);
+      Reply joined = get(a.join());
+      assertThat(joined.ok()).isTrue();
+      assertThat(joined.response().path("user").asString()).isEqualTo("ada");
+      assertThat(get(b.join()).ok()).isTrue();
+      assertThat(get(a.push("ping", Map.of("n", 3))).response().path("pong").asInt()).isEqualTo(3);
+      assertThat(get(a.push("fail", Map.of())).status()).isEqualTo("error");
+      get(a.push("shout", Map.of("text", "hi")));
+      assertThat(get(shout).path("from").asString()).isEqualTo("ada");
+      assertThat(get(a.leave()).ok()).isTrue();
+    }
+  }
+
+  @Test
+  void crashedChannelRejoinsByItself() throws Exception {
+    try (PhoenixClient ada = client("ada")) {
+      ClientChannel c = ada.channel("room:crash", Map.of());
+      get(c.join());
+      c.push("crash", Map.of());
+      get(c.joined(2));
+      assertThat(get(c.push("ping", Map.of("n", 1))).ok()).isTrue();
+    }
+  }
+
+  @Test
+  void reconnectsAndRejoinsAfterTheServerRestarts() throws Exception {
+    try (PhoenixClient ada = client("ada")) {
+      ClientChannel c = ada.channel("room:restart", Map.of());
+      get(c.join());
+      int port = server.port();
+      server.stop(Duration.ofSeconds(5));
+      server = start(port);
+      get(ada.opened(2));
+      get(c.joined(2));
+      assertThat(get(c.push("ping", Map.of("n", 9))).response().path("pong").asInt()).isEqualTo(9);
+    }
+  }
+}
