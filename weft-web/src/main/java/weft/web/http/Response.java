@@ -178,6 +178,26 @@ public final class Response {
   }
 
   /**
+   * The same response setting a cookie ({@code HttpOnly}, {@code SameSite=Lax}, path {@code /}).
+   *
+   * @param name the cookie
+   * @param value its value
+   * @param maxAge how long it lives; zero deletes it
+   * @param secure whether to send it only over HTTPS
+   * @return the response
+   */
+  public Response withCookie(String name, String value, java.time.Duration maxAge, boolean secure) {
+    var cookie = new io.netty.handler.codec.http.cookie.DefaultCookie(name, value);
+    cookie.setPath("/");
+    cookie.setHttpOnly(true);
+    cookie.setSecure(secure);
+    cookie.setMaxAge(maxAge.toSeconds());
+    cookie.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Lax);
+    return withHeader(
+        "set-cookie", io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(cookie));
+  }
+
+  /**
    * The status.
    *
    * @return the status

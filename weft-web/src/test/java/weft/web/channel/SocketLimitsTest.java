@@ -126,6 +126,30 @@ class SocketLimitsTest {
   }
 
   @Test
+  void foreignOriginIsRefusedAndSameHostIsAccepted() throws Exception {
+    assertThat(upgradeStatus("", "origin: http://evil.example\r\n")).isEqualTo("HTTP/1.1 403");
+    assertThat(upgradeStatus("", "origin: http://x\r\n")).isEqualTo("HTTP/1.1 101");
+  }
+
+  private String upgradeStatus(String extraQuery, String extraHeaders) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(
+              ("GET /socket/websocket?vsn=2.0.0"
+                      + extraQuery
+                      + " HTTP/1.1\r\nhost: x\r\n"
+                      + "upgrade: websocket\r\nconnection: upgrade\r\n"
+                      + "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n"
+                      + extraHeaders
+                      + "\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      return new String(
+          s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void wrongVersionAndRefusedConnectAre403() throws Exception {
     for (String query : List.of("vsn=1.0.0", "")) {
       try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {

@@ -55,6 +55,14 @@ class HttpServerTest {
                           }
                         }))
             .get("/cookie", req -> Response.text(req.cookie("session").orElse("none")))
+            .post(
+                "/form",
+                req ->
+                    Response.text(
+                        req.form().get("name").getFirst() + "|" + req.query("q").orElse("")))
+            .get(
+                "/login",
+                req -> Response.ok().withCookie("session", "s1", Duration.ofHours(1), false))
             .scope(
                 "/api",
                 api ->
@@ -290,8 +298,21 @@ class HttpServerTest {
   }
 
   @Test
-  void cookiesAreRead() throws Exception {
+  void cookiesAreReadAndSet() throws Exception {
     assertThat(get("/cookie", "cookie", "session=abc; other=1").body()).isEqualTo("abc");
+    assertThat(get("/login").headers().firstValue("set-cookie").orElseThrow())
+        .contains("session=s1", "HTTPOnly", "Max-Age=3600", "SameSite=Lax");
+  }
+
+  @Test
+  void formAndQueryParametersAreDecoded() throws Exception {
+    HttpRequest post =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/form?q=a%20b"))
+            .POST(HttpRequest.BodyPublishers.ofString("name=J%C3%BCrgen+K&x=1"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .build();
+    assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("Jürgen K|a b");
   }
 
   @Test

@@ -29,6 +29,11 @@ import weft.web.channel.V2Serializer;
  * outbound buffer is bounded by its write-buffer high-water mark: a write that finds the channel
  * unwritable (the client is not reading) closes the connection with 1013 instead of queueing
  * more, so a slow client can never grow the heap.
+ *
+ * Fan-out batching: a broadcast written from another thread is queued without a flush, and one
+ * flush task per connection is scheduled on its event loop; every frame queued before that task
+ * runs leaves in one flush (one system call), so a burst of broadcasts costs a few flushes, not
+ * one per message.
  */
 /** A socket's WebSocket connection. */
 public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
@@ -39,6 +44,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
   private final Channel channel;
   private final Set<WebSocketTransport> registry;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private volatile Pid socketProcess;
 
   /**
@@ -126,21 +132,44 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
 
   @Override
   public void send(Broadcast broadcast) {
-    write(new TextWebSocketFrame(broadcast.text()));
+    TextWebSocketFrame frame = new TextWebSocketFrame(broadcast.text());
+    if (!writable(frame)) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      channel.writeAndFlush(frame, channel.voidPromise());
+      return;
+    }
+    channel.write(frame, channel.voidPromise());
+    if (flushScheduled.compareAndSet(false, true)) {
+      channel
+          .eventLoop()
+          .execute(() -> {
+            flushScheduled.set(false);
+            channel.flush();
+          });
+    }
   }
 
   private void write(WebSocketFrame frame) {
+    if (writable(frame)) {
+      channel.writeAndFlush(frame, channel.voidPromise());
+    }
+  }
+
+  /** False (and the frame released) when the connection is closing or its client is not reading. */
+  private boolean writable(WebSocketFrame frame) {
     if (!channel.isActive() || closing.get()) {
       frame.release();
-      return;
+      return false;
     }
     if (!channel.isWritable()) {
       frame.release();
       LOG.warn("WebSocket {} is not reading; disconnecting it", channel.remoteAddress());
       close(1013, "slow consumer");
-      return;
+      return false;
     }
-    channel.writeAndFlush(frame, channel.voidPromise());
+    return true;
   }
 
   @Override
