@@ -119,8 +119,7 @@ public final class ChannelTester implements AutoCloseable {
             topic,
             (t, message) -> {
               if (message instanceof Broadcast b) {
-                transport.broadcasts.add(b);
-                transport.signal();
+                transport.broadcast(b);
               }
             });
     String ref = nextRef();
@@ -268,8 +267,7 @@ public final class ChannelTester implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Frame> frames = new ArrayList<>();
-    private final List<Broadcast> broadcasts =
-        java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Broadcast> broadcasts = new ArrayList<>();
 
     @Override
     public void send(Frame frame) {
@@ -296,9 +294,10 @@ public final class ChannelTester implements AutoCloseable {
     @Override
     public void close(int code, String reason) {}
 
-    void signal() {
+    void broadcast(Broadcast b) {
       lock.lock();
       try {
+        broadcasts.add(b);
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -306,47 +305,28 @@ public final class ChannelTester implements AutoCloseable {
     }
 
     Frame take(Predicate<Frame> match, Duration timeout, String what) {
-      long left = timeout.toNanos();
-      lock.lock();
-      try {
-        while (true) {
-          for (Iterator<Frame> it = frames.iterator(); it.hasNext(); ) {
-            Frame f = it.next();
-            if (match.test(f)) {
-              it.remove();
-              return f;
-            }
-          }
-          if (left <= 0) {
-            throw new NoFrame("no " + what + " within " + timeout + "; received: " + frames);
-          }
-          left = changed.awaitNanos(left);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      } finally {
-        lock.unlock();
-      }
+      return await(frames, match, timeout, "no " + what);
     }
 
     Broadcast takeBroadcast(Predicate<Broadcast> match, Duration timeout) {
+      return await(broadcasts, match, timeout, "no matching broadcast");
+    }
+
+    /** Removes and returns the first element that matches, waiting up to the timeout. */
+    private <T> T await(List<T> list, Predicate<T> match, Duration timeout, String failure) {
       long left = timeout.toNanos();
       lock.lock();
       try {
         while (true) {
-          synchronized (broadcasts) {
-            for (Iterator<Broadcast> it = broadcasts.iterator(); it.hasNext(); ) {
-              Broadcast b = it.next();
-              if (match.test(b)) {
-                it.remove();
-                return b;
-              }
+          for (Iterator<T> it = list.iterator(); it.hasNext(); ) {
+            T item = it.next();
+            if (match.test(item)) {
+              it.remove();
+              return item;
             }
           }
           if (left <= 0) {
-            throw new AssertionError(
-                "no matching broadcast within " + timeout + "; received: " + broadcasts);
+            throw new NoFrame(failure + " within " + timeout + "; received: " + list);
           }
           left = changed.awaitNanos(left);
         }
