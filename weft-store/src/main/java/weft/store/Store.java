@@ -1,0 +1,250 @@
+package weft.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application's database: a connection pool (HikariCP) over SQLite or PostgreSQL, migrated at
+ * start-up (Flyway), with transactions that retry when the engine asks for it.
+ *
+ * {@snippet :
+ * try (Store store = Store.open(StoreConfig.sqlite(Path.of("data", "app.db")))) {
+ *   long id = store.transaction(c -> {
+ *     Sql.update(c, "insert into rooms(name) values (?)", "lobby");
+ *     return Sql.one(c, "select id from rooms where name = ?", rs -> rs.getLong(1), "lobby").orElseThrow();
+ *   });
+ * }
+ * }
+ *
+ * <h2>SQLite</h2>
+ *
+ * The file runs in WAL mode (readers never wait for the writer), with foreign keys on, {@code
+ * synchronous=NORMAL} and a busy timeout; transactions begin {@code IMMEDIATE}, so writers queue
+ * for the write lock at the start instead of failing half-way.
+ *
+ * <h2>Migrations</h2>
+ *
+ * Versioned SQL files ({@code V1__create_rooms.sql}, ...) from {@link StoreConfig#migrations()} are
+ * applied at {@link #open}, each once, in order, each in a transaction, and recorded in the {@code
+ * flyway_schema_history} table. A migration that fails stops {@code open} with a {@link
+ * StoreException} naming it; nothing after it runs.
+ *
+ * <h2>Retries</h2>
+ *
+ * {@link #transaction} runs its body again (up to {@value #MAX_ATTEMPTS} times, with a short random
+ * back-off) when SQLite reports the database busy or locked, or PostgreSQL reports a serialization
+ * failure or deadlock. The body must therefore be safe to run again: it should only touch the
+ * database through its connection.
+ *
+ * <p>Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+
+  /** How many times a transaction is tried before its last error is thrown. */
+  public static final int MAX_ATTEMPTS = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+  private final StoreConfig config;
+  private final HikariDataSource pool;
+
+  private Store(StoreConfig config, HikariDataSource pool) {
+    this.config = config;
+    this.pool = pool;
+  }
+
+  /**
+   * Opens the pool and applies the migrations.
+   *
+   * @param config where and how
+   * @return the store
+   * @throws StoreException if the database cannot be reached or a migration fails
+   */
+  public static Store open(StoreConfig config) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    hc.setMaximumPoolSize(config.poolSize());
+    hc.setConnectionTimeout(config.connectTimeout().toMillis());
+    hc.setPoolName("weft-store");
+    if (config.kind() == StoreConfig.Kind.SQLITE) {
+      prepareSqliteFile(config.jdbcUrl());
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("foreign_keys", "true");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.addDataSourceProperty("busy_timeout", String.valueOf(config.busyTimeout().toMillis()));
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    } else if (config.schema() != null) {
+      hc.setSchema(config.schema());
+    }
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "cannot connect to " + redact(config.jdbcUrl()) + ": " + rootMessage(e), e);
+    }
+    try {
+      var flyway =
+          Flyway.configure()
+              .dataSource(pool)
+              .locations(config.migrations().toArray(String[]::new))
+              .failOnMissingLocations(false);
+      if (config.schema() != null) {
+        flyway.schemas(config.schema()).defaultSchema(config.schema()).createSchemas(true);
+      }
+      var result = flyway.load().migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.info(
+            "applied {} migration(s) to {}", result.migrationsExecuted, redact(config.jdbcUrl()));
+      }
+    } catch (FlywayException e) {
+      pool.close();
+      throw new StoreException("database migration failed, start-up stopped: " + rootMessage(e), e);
+    }
+    return new Store(config, pool);
+  }
+
+  private static void prepareSqliteFile(String url) {
+    String file = url.substring("jdbc:sqlite:".length());
+    int q = file.indexOf('?');
+    if (q >= 0) {
+      file = file.substring(0, q);
+    }
+    if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+      return;
+    }
+    Path parent = Path.of(file).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create the data directory " + parent, e);
+    }
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("password=[^&]*", "password=***");
+  }
+
+  private static String rootMessage(Throwable t) {
+    String message = t.getMessage();
+    Throwable c = t.getCause();
+    while (c != null) {
+      if (c.getMessage() != null) {
+        message = message + " (" + c.getMessage() + ")";
+      }
+      c = c.getCause();
+    }
+    return message;
+  }
+
+  /**
+   * The engine in use.
+   *
+   * @return SQLite or PostgreSQL
+   */
+  public StoreConfig.Kind kind() {
+    return config.kind();
+  }
+
+  /**
+   * The pool, for code that wants plain JDBC or a query library.
+   *
+   * @return the data source
+   */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /**
+   * Runs a body in a transaction: commits when it returns, rolls back when it throws, retries it on
+   * busy/serialization failures (see the class documentation).
+   *
+   * @param <T> what the body returns
+   * @param body the body
+   * @return what the body returned
+   * @throws StoreException wrapping a checked exception ({@link SQLException} included) from the
+   *     body or the database, after the retries; a body's unchecked exception passes unchanged
+   */
+  public <T> T transaction(Tx<T> body) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = body.run(c);
+          c.commit();
+          return result;
+        } catch (Exception e) {
+          rollback(c);
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (Exception e) {
+        if (attempt < MAX_ATTEMPTS && retryable(e)) {
+          LOG.debug("transaction attempt {} conflicted ({}); retrying", attempt, e.toString());
+          backOff(attempt);
+          continue;
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new StoreException("transaction failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.warn("rollback failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * Whether the database asked for the transaction to be run again: SQLite busy/locked (codes 5 and
+   * 6, extended codes included), PostgreSQL serialization failure (40001) or deadlock (40P01).
+   *
+   * @param e the failure
+   * @return true to retry
+   */
+  static boolean retryable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        int primary = s.getErrorCode() & 0xff;
+        if (primary == 5 || primary == 6) {
+          return true;
+        }
+        if ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while retrying a transaction", ie);
+    }
+  }
+
+  /** Closes the pool. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,1 @@
+create table this is not sql;
