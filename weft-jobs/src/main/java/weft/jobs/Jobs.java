@@ -1,0 +1,344 @@
+package weft.jobs;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.jobs.internal.JobTable;
+import weft.jobs.internal.QueueRunner;
+import weft.process.Node;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.store.Store;
+import weft.store.StoreConfig;
+import weft.store.StoreException;
+
+/**
+ * A durable job queue in the style of Oban: jobs are rows in the application's database, queues run
+ * them with concurrency limits, failed attempts retry with backoff, and nothing a job was inserted
+ * for is lost when the process dies.
+ *
+ * {@snippet :
+ * Jobs jobs = Jobs.start(node, store, JobsConfig.of("node-1", Map.of("default", 10, "mail", 2)),
+ *     List.of(new SendWelcome()));
+ * jobs.insert(JobSpec.of(new SendWelcome(), new SendWelcome.Args("ada@example.com")));
+ * }
+ *
+ * <h2>Guarantees</h2>
+ *
+ * A job is inserted by one statement (inside the caller's transaction with {@link
+ * #insert(Connection, JobSpec)}, so it exists only if the data it refers to was committed). It is
+ * run at least once: an attempt cut short by the death of its node runs again (at start-up for this
+ * node's own jobs; after {@link JobsConfig#rescueAfter()} for another node's). Each attempt runs in
+ * its own process with its worker's timeout.
+ *
+ * <h2>Engines</h2>
+ *
+ * On PostgreSQL several nodes share the queues ({@code FOR UPDATE SKIP LOCKED}); on SQLite one node
+ * owns them. The tables are created by the module's own migrations, recorded apart from the
+ * application's ({@code weft_jobs_schema_history}).
+ */
+public final class Jobs implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+
+  private final JobsConfig config;
+  private final JobTable table;
+  private final Map<String, Pid> queues = new HashMap<>();
+  private final Pid maintenance;
+  private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+  private final Node node;
+
+  private Jobs(
+      Node node,
+      Store store,
+      JobsConfig config,
+      List<Worker> workers,
+      List<JobListener> listeners) {
+    this.listeners.addAll(listeners);
+    this.node = node;
+    this.config = config;
+    this.table = new JobTable(store, config.clock());
+    Map<String, Worker> byName = new HashMap<>();
+    for (Worker w : workers) {
+      if (byName.putIfAbsent(w.name(), w) != null) {
+        throw new IllegalArgumentException("two workers are named " + w.name());
+      }
+    }
+    migrate(store);
+    int orphans = table.release(config.node());
+    if (orphans > 0) {
+      LOG.warn(
+          "{} job(s) of node {} were left executing by a previous run; made available again",
+          orphans,
+          config.node());
+    }
+    table.heartbeat(config.node());
+    config
+        .queues()
+        .forEach((queue, limit) ->
+            queues.put(
+                queue,
+                node.spawn(
+                    new QueueRunner(
+                            queue,
+                            limit,
+                            config.node(),
+                            table,
+                            Map.copyOf(byName),
+                            config.pollInterval(),
+                            this::emit)
+                        ::run)));
+    this.maintenance = node.spawn(this::maintain);
+  }
+
+  /**
+   * Starts running jobs on this node.
+   *
+   * @param node the node whose processes run the jobs
+   * @param store the database (its migrations are applied first)
+   * @param config node name, queues, timings, clock
+   * @param workers the workers this node can run
+   * @return the running jobs
+   * @throws StoreException if the job tables cannot be created
+   * @throws IllegalArgumentException if two workers share a name
+   */
+  public static Jobs start(Node node, Store store, JobsConfig config, List<Worker> workers) {
+    return new Jobs(node, store, config, workers, List.of());
+  }
+
+  /**
+   * Starts running jobs, with listeners that hear every event from the first one on.
+   *
+   * @param node the node whose processes run the jobs
+   * @param store the database
+   * @param config node name, queues, timings, clock
+   * @param workers the workers this node can run
+   * @param listeners hear every job state change
+   * @return the running jobs
+   */
+  public static Jobs start(
+      Node node,
+      Store store,
+      JobsConfig config,
+      List<Worker> workers,
+      List<JobListener> listeners) {
+    return new Jobs(node, store, config, workers, listeners);
+  }
+
+  private static void migrate(Store store) {
+    String dialect = store.kind() == StoreConfig.Kind.POSTGRES ? "postgres" : "sqlite";
+    try {
+      Flyway.configure()
+          .dataSource(store.dataSource())
+          .locations("classpath:weft/jobs/migration/" + dialect)
+          .table("weft_jobs_schema_history")
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot create the job tables: " + e.getMessage(), e);
+    }
+  }
+
+  private void maintain() {
+    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobMaintenance");
+    while (true) {
+      try {
+        table.heartbeat(config.node());
+        int rescued = table.rescue(config.rescueAfter());
+        if (rescued > 0) {
+          LOG.warn(
+              "rescued {} job(s) left executing by nodes not heard from in {}",
+              rescued,
+              config.rescueAfter());
+          queues.values().forEach(q -> Process.send(q, new QueueRunner.Wake()));
+        }
+        table.prune(config.pruneAfter());
+      } catch (RuntimeException e) {
+        LOG.warn("job maintenance failed: {}", e.toString());
+      }
+      Process.sleep(config.rescueAfter().dividedBy(4));
+    }
+  }
+
+  /**
+   * Inserts a job; a queue of this node runs it as soon as it is due and a slot is free.
+   *
+   * @param spec the job
+   * @return its id
+   */
+  public long insert(JobSpec spec) {
+    long id = table.insertCommitted(spec);
+    wake(spec.queue());
+    return id;
+  }
+
+  /**
+   * Inserts a job on the caller's connection, inside its transaction: the job exists only if the
+   * transaction commits.
+   *
+   * @param connection the caller's connection
+   * @param spec the job
+   * @return its id
+   * @throws SQLException if the insert fails
+   */
+  public long insert(Connection connection, JobSpec spec) throws SQLException {
+    long id = table.insert(connection, spec);
+    wake(spec.queue());
+    return id;
+  }
+
+  private void wake(String queue) {
+    Pid q = queues.get(queue);
+    if (q != null) {
+      node.send(q, new QueueRunner.Wake());
+    }
+  }
+
+  /** Wakes every queue: due jobs (for example after a clock moved in a test) start now. */
+  public void wakeAll() {
+    queues.keySet().forEach(this::wake);
+  }
+
+  /**
+   * A job.
+   *
+   * @param id its id
+   * @return the job, or empty
+   */
+  public Optional<Job> job(long id) {
+    return table.get(id);
+  }
+
+  /**
+   * Cancels a job that has not finished.
+   *
+   * @param id the job
+   * @return whether it was cancelled
+   */
+  public boolean cancel(long id) {
+    Optional<Job> before = table.get(id);
+    boolean done = table.cancel(id, "cancelled by request");
+    if (done) {
+      before.ifPresent(j ->
+          emit(
+              new JobEvent(
+                  id,
+                  j.queue(),
+                  j.worker(),
+                  JobState.CANCELLED,
+                  j.attempt(),
+                  table.now(),
+                  "cancelled by request")));
+    }
+    return done;
+  }
+
+  /**
+   * Runs a finished or waiting job again now, with its attempts reset.
+   *
+   * @param id the job
+   * @return whether it was made available
+   */
+  public boolean retry(long id) {
+    boolean done = table.retry(id);
+    if (done) {
+      table
+          .get(id)
+          .ifPresent(j -> {
+            emit(new JobEvent(id, j.queue(), j.worker(), JobState.AVAILABLE, 0, table.now(), null));
+            wake(j.queue());
+          });
+    }
+    return done;
+  }
+
+  /**
+   * Stops (or restarts) fetching for a queue; running jobs go on.
+   *
+   * @param queue the queue
+   * @param paused true to pause
+   */
+  public void pause(String queue, boolean paused) {
+    node.send(queueOf(queue), new QueueRunner.Pause(paused));
+  }
+
+  /**
+   * Changes a queue's concurrency on this node.
+   *
+   * @param queue the queue
+   * @param limit the new limit, at least 1
+   */
+  public void scale(String queue, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("a queue's limit is at least 1");
+    }
+    node.send(queueOf(queue), new QueueRunner.Scale(limit));
+  }
+
+  private Pid queueOf(String queue) {
+    Pid q = queues.get(queue);
+    if (q == null) {
+      throw new IllegalArgumentException("this node does not run queue " + queue);
+    }
+    return q;
+  }
+
+  /**
+   * Adds a listener for every job state change.
+   *
+   * @param listener the listener
+   */
+  public void addListener(JobListener listener) {
+    listeners.add(listener);
+  }
+
+  private void emit(JobEvent e) {
+    for (JobListener l : listeners) {
+      l.on(e);
+    }
+  }
+
+  /**
+   * Job counts by queue and state (for dashboards).
+   *
+   * @return queue to state to count
+   */
+  public Map<String, Map<JobState, Long>> counts() {
+    return table.counts();
+  }
+
+  /**
+   * Stops gracefully: queues stop fetching, running jobs get {@code grace} to finish, the rest are
+   * killed and released for another run.
+   *
+   * @param grace how long running jobs may take
+   */
+  public void stop(Duration grace) {
+    node.exit(maintenance, weft.process.ExitReason.KILL);
+    for (Pid q : queues.values()) {
+      node.send(q, new QueueRunner.Stop(grace));
+    }
+    for (Pid q : queues.values()) {
+      try {
+        node.awaitExit(q, grace.plusSeconds(10));
+      } catch (Exception e) {
+        LOG.warn("queue {} did not stop in time", q);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(15));
+  }
+}

@@ -1,0 +1,311 @@
+package weft.jobs.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tools.jackson.databind.node.ArrayNode;
+import weft.jobs.Job;
+import weft.jobs.JobSpec;
+import weft.jobs.JobState;
+import weft.store.Sql;
+import weft.store.Store;
+import weft.store.StoreConfig;
+
+/*
+ * Design: the storage engine, the one place with SQL (Oban's Engine). Every state change is one
+ * guarded UPDATE (`where state = 'executing'`), so a late or duplicate outcome never overwrites a
+ * newer one. Fetching marks jobs executing in the same statement that picks them; on PostgreSQL
+ * the pick is `FOR UPDATE SKIP LOCKED`, so nodes sharing the table never take the same job; on
+ * SQLite one node owns the queues and the write lock serialises fetches. Times are epoch
+ * milliseconds from the configured clock.
+ */
+/** The {@code weft_jobs} table. */
+public final class JobTable {
+
+  private static final String COLUMNS =
+      "id, state, queue, worker, args, errors, attempt, max_attempts, priority, inserted_at, scheduled_at, attempted_by";
+
+  private final Store store;
+  private final Clock clock;
+  private final boolean postgres;
+
+  /**
+   * Creates the engine.
+   *
+   * @param store the database
+   * @param clock the clock
+   */
+  public JobTable(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    this.postgres = store.kind() == StoreConfig.Kind.POSTGRES;
+  }
+
+  /** The clock. */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /** Inserts a job on the caller's connection (inside its transaction, if any). */
+  public long insert(Connection c, JobSpec spec) throws SQLException {
+    long now = clock.millis();
+    long at =
+        spec.scheduleAt() != null
+            ? spec.scheduleAt().toEpochMilli()
+            : now + spec.scheduleIn().toMillis();
+    String state = at > now ? JobState.SCHEDULED.column() : JobState.AVAILABLE.column();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into weft_jobs (state, queue, worker, args, errors, attempt, max_attempts, priority, inserted_at, scheduled_at)"
+                + " values (?, ?, ?, ?, '[]', 0, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, state);
+      ps.setString(2, spec.queue());
+      ps.setString(3, spec.worker());
+      ps.setString(4, JobsJson.MAPPER.writeValueAsString(spec.args()));
+      ps.setInt(5, spec.maxAttempts());
+      ps.setInt(6, spec.priority());
+      ps.setLong(7, now);
+      ps.setLong(8, at);
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  /** Inserts a job in a transaction of its own. */
+  public long insertCommitted(JobSpec spec) {
+    return store.transaction(c -> insert(c, spec));
+  }
+
+  /** Takes up to {@code limit} due jobs of a queue for this node, marking them executing. */
+  public List<Job> fetch(String queue, int limit, String node) {
+    long now = clock.millis();
+    String pick =
+        "select id from weft_jobs where queue = ? and state in ('available', 'scheduled', 'retryable')"
+            + " and scheduled_at <= ? order by priority, scheduled_at, id limit ?"
+            + (postgres ? " for update skip locked" : "");
+    return store.transaction(c ->
+        Sql.query(
+            c,
+            "update weft_jobs set state = 'executing', attempt = attempt + 1, attempted_at = ?, attempted_by = ?"
+                + " where id in ("
+                + pick
+                + ") returning "
+                + COLUMNS,
+            JobTable::job,
+            now,
+            node,
+            queue,
+            now,
+            limit));
+  }
+
+  static Job job(ResultSet rs) throws SQLException {
+    return new Job(
+        rs.getLong("id"),
+        JobState.of(rs.getString("state")),
+        rs.getString("queue"),
+        rs.getString("worker"),
+        JobsJson.MAPPER.readTree(rs.getString("args")),
+        JobsJson.MAPPER.readTree(rs.getString("errors")),
+        rs.getInt("attempt"),
+        rs.getInt("max_attempts"),
+        rs.getInt("priority"),
+        Instant.ofEpochMilli(rs.getLong("inserted_at")),
+        Instant.ofEpochMilli(rs.getLong("scheduled_at")),
+        rs.getString("attempted_by"));
+  }
+
+  /** Marks an executing job completed. */
+  public boolean complete(Job job) {
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'completed', finished_at = ? where id = ? and state = 'executing'",
+            clock.millis(),
+            job.id()))
+        == 1;
+  }
+
+  /**
+   * Records a failed attempt: retryable after the backoff while attempts remain, else discarded.
+   *
+   * @return the new state, or empty if the job was no longer executing
+   */
+  public Optional<JobState> fail(Job job, String error, Duration backoff) {
+    boolean last = job.attempt() >= job.maxAttempts();
+    JobState next = last ? JobState.DISCARDED : JobState.RETRYABLE;
+    long now = clock.millis();
+    int n =
+        store.transaction(c ->
+            Sql.update(
+                c,
+                "update weft_jobs set state = ?, errors = ?, scheduled_at = ?, finished_at = ?"
+                    + " where id = ? and state = 'executing'",
+                next.column(),
+                withError(job, error, now),
+                last ? job.scheduledAt().toEpochMilli() : now + backoff.toMillis(),
+                last ? (Object) now : null,
+                job.id()));
+    return n == 1 ? Optional.of(next) : Optional.empty();
+  }
+
+  /** Discards an executing job at once (unknown worker, bad arguments). */
+  public boolean discard(Job job, String error) {
+    long now = clock.millis();
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'discarded', errors = ?, finished_at = ? where id = ? and state = 'executing'",
+            withError(job, error, now),
+            now,
+            job.id()))
+        == 1;
+  }
+
+  /** Runs an executing job again after a delay, giving its attempt back. */
+  public boolean snooze(Job job, Duration delay) {
+    long now = clock.millis();
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'scheduled', attempt = attempt - 1, scheduled_at = ?"
+                + " where id = ? and state = 'executing'",
+            now + delay.toMillis(),
+            job.id()))
+        == 1;
+  }
+
+  /**
+   * Cancels a job that is not finished (executing ones included: their outcome is then ignored).
+   */
+  public boolean cancel(long id, String reason) {
+    long now = clock.millis();
+    return store.transaction(c -> {
+      Optional<Job> job = get(c, id);
+      if (job.isEmpty() || job.get().state().isFinal()) {
+        return false;
+      }
+      return Sql.update(
+              c,
+              "update weft_jobs set state = 'cancelled', errors = ?, finished_at = ? where id = ? and state = ?",
+              withError(job.get(), reason, now),
+              now,
+              id,
+              job.get().state().column())
+          == 1;
+    });
+  }
+
+  /** Makes a discarded, cancelled or retryable job available again now, with its attempts reset. */
+  public boolean retry(long id) {
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'available', attempt = 0, scheduled_at = ?, finished_at = null"
+                + " where id = ? and state in ('discarded', 'cancelled', 'retryable', 'completed')",
+            clock.millis(),
+            id))
+        == 1;
+  }
+
+  /** Makes executing jobs of a node available again (the node died, or is handing them back). */
+  public int release(String node) {
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'available', attempt = attempt - 1 where state = 'executing' and attempted_by = ?",
+            node));
+  }
+
+  /** Records that a node is alive. */
+  public void heartbeat(String node) {
+    long now = clock.millis();
+    store.transaction(c -> {
+      if (Sql.update(c, "update weft_job_nodes set seen_at = ? where name = ?", now, node) == 0) {
+        Sql.update(c, "insert into weft_job_nodes (name, seen_at) values (?, ?)", node, now);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Makes available again the executing jobs of nodes not heard from within {@code rescueAfter}
+   * (their attempt stands: it may have had effects).
+   *
+   * @return how many jobs were rescued
+   */
+  public int rescue(Duration rescueAfter) {
+    long cutoff = clock.millis() - rescueAfter.toMillis();
+    return store.transaction(c -> {
+      int n =
+          Sql.update(
+              c,
+              "update weft_jobs set state = 'available' where state = 'executing' and attempted_by in"
+                  + " (select name from weft_job_nodes where seen_at < ?)",
+              cutoff);
+      Sql.update(c, "delete from weft_job_nodes where seen_at < ?", cutoff);
+      return n;
+    });
+  }
+
+  /** Deletes finished jobs that finished before {@code age} ago. */
+  public int prune(Duration age) {
+    long cutoff = clock.millis() - age.toMillis();
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "delete from weft_jobs where state in ('completed', 'discarded', 'cancelled') and finished_at < ?",
+            cutoff));
+  }
+
+  /** A job by id. */
+  public Optional<Job> get(long id) {
+    return store.transaction(c -> get(c, id));
+  }
+
+  private static Optional<Job> get(Connection c, long id) throws SQLException {
+    return Sql.one(c, "select " + COLUMNS + " from weft_jobs where id = ?", JobTable::job, id);
+  }
+
+  /** Job counts by queue and state. */
+  public Map<String, Map<JobState, Long>> counts() {
+    Map<String, Map<JobState, Long>> out = new TreeMap<>();
+    store.transaction(c -> {
+      for (var row :
+          Sql.query(
+              c,
+              "select queue, state, count(*) from weft_jobs group by queue, state",
+              rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3)})) {
+        out.computeIfAbsent((String) row[0], q -> new EnumMap<>(JobState.class))
+            .put(JobState.of((String) row[1]), (Long) row[2]);
+      }
+      return null;
+    });
+    return out;
+  }
+
+  private static String withError(Job job, String error, long now) {
+    ArrayNode errors =
+        job.errors() instanceof ArrayNode a ? a.deepCopy() : JobsJson.MAPPER.createArrayNode();
+    errors
+        .addObject()
+        .put("attempt", job.attempt())
+        .put("at", Instant.ofEpochMilli(now).toString())
+        .put("error", error);
+    return JobsJson.MAPPER.writeValueAsString(errors);
+  }
+}

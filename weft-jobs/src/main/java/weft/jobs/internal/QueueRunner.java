@@ -1,0 +1,268 @@
+package weft.jobs.internal;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import weft.jobs.BadArgsException;
+import weft.jobs.Job;
+import weft.jobs.JobEvent;
+import weft.jobs.JobResult;
+import weft.jobs.JobState;
+import weft.jobs.Worker;
+import weft.process.Down;
+import weft.process.ExitReason;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.process.Ref;
+import weft.process.internal.ExitUnwind;
+
+/*
+ * Design: one process per queue (Oban's producer). It never runs user code and never holds a
+ * transaction open: it fetches due jobs up to its free slots, runs each attempt in a process of
+ * its own (monitored, with the worker's timeout), and fetches again when a slot frees, when an
+ * insert on this node wakes it, or when the poll interval passes. An attempt's process records
+ * its own outcome; the runner records only what the attempt could not: a timeout, or a crash
+ * that killed the attempt's process.
+ *
+ * Shutdown (Stop message): no more fetching; running attempts get the grace period; the rest are
+ * killed and their jobs released for another run.
+ */
+/** Runs one queue's jobs on this node. */
+public final class QueueRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueueRunner.class);
+
+  /** Look for due jobs now. */
+  public record Wake() {}
+
+  /** Change the concurrency limit. */
+  public record Scale(int limit) {}
+
+  /** Stop or restart fetching. */
+  public record Pause(boolean paused) {}
+
+  /** Stop: let running attempts finish within the grace period, then release the rest. */
+  public record Stop(Duration grace) {}
+
+  private record Timeout(Pid attempt) {}
+
+  private record Running(Job job, Ref monitor, Ref timer) {}
+
+  private final String queue;
+  private final String node;
+  private final JobTable table;
+  private final Map<String, Worker> workers;
+  private final Duration pollInterval;
+  private final Consumer<JobEvent> events;
+  private final Map<Pid, Running> running = new HashMap<>();
+  private final Map<Pid, String> timedOut = new HashMap<>();
+  private int limit;
+  private boolean paused;
+
+  /**
+   * Creates a runner (run it with {@link #run()} in its own process).
+   *
+   * @param queue the queue
+   * @param limit its concurrency
+   * @param node this node's name
+   * @param table the job table
+   * @param workers workers by name
+   * @param pollInterval how often to look for due jobs
+   * @param events where state changes go
+   */
+  public QueueRunner(
+      String queue,
+      int limit,
+      String node,
+      JobTable table,
+      Map<String, Worker> workers,
+      Duration pollInterval,
+      Consumer<JobEvent> events) {
+    this.queue = queue;
+    this.limit = limit;
+    this.node = node;
+    this.table = table;
+    this.workers = workers;
+    this.pollInterval = pollInterval;
+    this.events = events;
+  }
+
+  /** The process body. */
+  public void run() {
+    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobQueue(" + queue + ")");
+    while (true) {
+      if (!paused) {
+        fetch();
+      }
+      Optional<Object> message = Process.receive(pollInterval);
+      if (message.isEmpty()) {
+        continue;
+      }
+      switch (message.get()) {
+        case Wake w -> {}
+        case Scale(int n) -> limit = n;
+        case Pause(boolean p) -> paused = p;
+        case Down d -> attemptEnded(d);
+        case Timeout(Pid attempt) -> {
+          Running r = running.get(attempt);
+          if (r != null) {
+            timedOut.put(
+                attempt,
+                "timed out after " + worker(r.job()).map(w -> w.options().timeout()).orElse(null));
+            Process.exit(attempt, ExitReason.KILL);
+          }
+        }
+        case Stop(Duration grace) -> {
+          stop(grace);
+          return;
+        }
+        default -> LOG.debug("queue {} ignored {}", queue, message.get());
+      }
+    }
+  }
+
+  private void fetch() {
+    int free = limit - running.size();
+    if (free <= 0) {
+      return;
+    }
+    List<Job> jobs;
+    try {
+      jobs = table.fetch(queue, free, node);
+    } catch (RuntimeException e) {
+      LOG.warn("queue {} could not fetch jobs: {}", queue, e.toString());
+      return;
+    }
+    for (Job job : jobs) {
+      emit(job, JobState.EXECUTING, null);
+      Optional<Worker> worker = worker(job);
+      if (worker.isEmpty()) {
+        String error = "unknown worker " + job.worker();
+        LOG.error("job {} discarded: {}", job.id(), error);
+        if (table.discard(job, error)) {
+          emit(job, JobState.DISCARDED, error);
+        }
+        continue;
+      }
+      Worker w = worker.get();
+      var spawned = Process.spawnMonitor(() -> attempt(w, job));
+      Ref timer =
+          Process.sendAfter(Process.self(), new Timeout(spawned.pid()), w.options().timeout());
+      running.put(spawned.pid(), new Running(job, spawned.ref(), timer));
+    }
+  }
+
+  private Optional<Worker> worker(Job job) {
+    return Optional.ofNullable(workers.get(job.worker()));
+  }
+
+  /** The body of an attempt's process: perform, then record the outcome. */
+  private void attempt(Worker worker, Job job) {
+    var self = weft.process.internal.ProcessCore.CURRENT.get();
+    self.behaviour("Job(" + job.worker() + "#" + job.id() + ")");
+    JobResult result;
+    try {
+      result = worker.perform(job);
+      if (result == null) {
+        result =
+            JobResult.error(
+                "perform returned null; expected JobResult.ok(), error(..), snooze(..) or cancel(..)");
+      }
+    } catch (BadArgsException e) {
+      if (table.discard(job, e.getMessage())) {
+        emit(job, JobState.DISCARDED, e.getMessage());
+      }
+      return;
+    } catch (ExitUnwind u) {
+      throw u;
+    } catch (Throwable t) {
+      result = JobResult.error(stackTrace(t));
+    }
+    if (self.isDead()) {
+      // Killed (timeout or shutdown) while performing: the queue records that, not this thread.
+      return;
+    }
+    switch (result) {
+      case JobResult.Ok ok -> {
+        if (table.complete(job)) {
+          emit(job, JobState.COMPLETED, null);
+        }
+      }
+      case JobResult.Error(String reason) -> failed(worker, job, reason);
+      case JobResult.Snooze(Duration delay) -> {
+        if (table.snooze(job, delay)) {
+          emit(job, JobState.SCHEDULED, null);
+        }
+      }
+      case JobResult.Cancel(String reason) -> {
+        if (table.cancel(job.id(), reason)) {
+          emit(job, JobState.CANCELLED, reason);
+        }
+      }
+    }
+  }
+
+  private void failed(Worker worker, Job job, String reason) {
+    table
+        .fail(job, reason, worker.options().backoff().apply(job.attempt()))
+        .ifPresent(state -> emit(job, state, reason));
+  }
+
+  private void attemptEnded(Down d) {
+    Running r = running.remove(d.pid());
+    if (r == null) {
+      return;
+    }
+    Process.cancelTimer(r.timer());
+    String timeout = timedOut.remove(d.pid());
+    if (timeout != null || !d.reason().isNormal()) {
+      String reason = timeout != null ? timeout : "attempt process ended: " + d.reason();
+      worker(r.job()).ifPresent(w -> failed(w, r.job(), reason));
+    }
+  }
+
+  private void stop(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!running.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      Optional<Down> d =
+          left <= 0 ? Optional.empty() : Process.receive(Down.class, Duration.ofNanos(left));
+      if (d.isEmpty()) {
+        break;
+      }
+      attemptEnded(d.get());
+    }
+    for (Pid p : List.copyOf(running.keySet())) {
+      Process.demonitor(running.get(p).monitor(), true);
+      Process.exit(p, ExitReason.KILL);
+    }
+    if (!running.isEmpty()) {
+      int released = table.release(node);
+      LOG.info("queue {} stopped; released {} unfinished job(s) for another run", queue, released);
+    }
+  }
+
+  private void emit(Job job, JobState state, String error) {
+    try {
+      events.accept(
+          new JobEvent(
+              job.id(), job.queue(), job.worker(), state, job.attempt(), table.now(), error));
+    } catch (RuntimeException e) {
+      LOG.warn("job event listener failed: {}", e.toString());
+    }
+  }
+
+  private static String stackTrace(Throwable t) {
+    StringWriter w = new StringWriter();
+    t.printStackTrace(new PrintWriter(w));
+    String s = w.toString();
+    return s.length() > 4000 ? s.substring(0, 4000) + "..." : s;
+  }
+}

@@ -1,0 +1,387 @@
+package weft.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import weft.process.Node;
+import weft.store.Sql;
+import weft.store.Store;
+import weft.store.StoreConfig;
+
+/** The job queue on SQLite and on PostgreSQL, with a clock the tests move by hand. */
+class JobsTest {
+
+  static final String PG_URL =
+      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2";
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** A clock the test moves. */
+  static final class ManualClock extends Clock {
+    volatile Instant now = Instant.parse("2026-06-01T00:00:00Z");
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @TempDir Path dir;
+  private final Node node = Node.start("jobs");
+  private final ManualClock clock = new ManualClock();
+  private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+  private final List<Runnable> cleanup = new ArrayList<>();
+  private Store store;
+  private Jobs jobs;
+
+  @AfterEach
+  void stop() {
+    if (jobs != null) {
+      jobs.stop(Duration.ofSeconds(1));
+    }
+    node.close();
+    cleanup.forEach(Runnable::run);
+  }
+
+  private Store store(String backend) {
+    StoreConfig config =
+        switch (backend) {
+          case "sqlite" -> StoreConfig.sqlite(dir.resolve("jobs.db"));
+          default -> {
+            assumeTrue(
+                pgReachable(),
+                "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable: skipping the PostgreSQL run");
+            byte[] b = new byte[6];
+            ThreadLocalRandom.current().nextBytes(b);
+            String schema = "weft_j_" + HexFormat.of().formatHex(b);
+            cleanup.add(() -> dropSchema(schema));
+            yield StoreConfig.url(PG_URL).withSchema(schema);
+          }
+        };
+    Store s = Store.open(config.withMigrations());
+    cleanup.add(s::close);
+    return s;
+  }
+
+  static boolean pgReachable() {
+    try (Connection c = DriverManager.getConnection(PG_URL)) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  static void dropSchema(String schema) {
+    try (Connection c = DriverManager.getConnection(PG_URL)) {
+      c.createStatement().execute("drop schema if exists " + schema + " cascade");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Jobs start(String backend, Map<String, Integer> queues, Worker... workers) {
+    store = store(backend);
+    jobs =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("node-a", queues)
+                .withClock(clock)
+                .withPollInterval(Duration.ofMillis(50)),
+            List.of(workers),
+            List.of(events::add));
+    return jobs;
+  }
+
+  private final List<JobEvent> seen = new ArrayList<>();
+
+  /** Waits for a job to reach a state; events seen earlier count, each is used once. */
+  private JobEvent await(long id, JobState state) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      for (var it = seen.iterator(); it.hasNext(); ) {
+        JobEvent e = it.next();
+        if (e.id() == id && e.state() == state) {
+          it.remove();
+          return e;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      JobEvent e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
+      if (e == null) {
+        throw new AssertionError("job " + id + " never reached " + state + "; events: " + seen);
+      }
+      seen.add(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- workers
+
+  record Args(int n) {}
+
+  static final class Ok implements Worker {
+    final Set<Long> ran = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public JobResult perform(Job job) {
+      ran.add(job.id());
+      return JobResult.ok();
+    }
+  }
+
+  static final class Flaky implements Worker {
+    @Override
+    public JobResult perform(Job job) {
+      if (job.attempt() < 3) {
+        throw new IllegalStateException("flaky on attempt " + job.attempt());
+      }
+      return JobResult.ok();
+    }
+
+    @Override
+    public WorkerOptions options() {
+      return WorkerOptions.defaults().withMaxAttempts(5).withBackoff(a -> Duration.ofSeconds(10));
+    }
+  }
+
+  static final class Doomed implements Worker {
+    @Override
+    public JobResult perform(Job job) {
+      return JobResult.error("always fails");
+    }
+
+    @Override
+    public WorkerOptions options() {
+      return WorkerOptions.defaults().withMaxAttempts(2).withBackoff(a -> Duration.ZERO);
+    }
+  }
+
+  static final class Typed implements Worker {
+    @Override
+    public JobResult perform(Job job) {
+      return job.args(Args.class).n() > 0 ? JobResult.ok() : JobResult.cancel("n must be positive");
+    }
+  }
+
+  static final class Snoozer implements Worker {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public JobResult perform(Job job) {
+      return calls.incrementAndGet() == 1
+          ? JobResult.snooze(Duration.ofMinutes(5))
+          : JobResult.ok();
+    }
+  }
+
+  static final class Slow implements Worker {
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger peak = new AtomicInteger();
+
+    @Override
+    public JobResult perform(Job job) throws InterruptedException {
+      peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } finally {
+        running.decrementAndGet();
+      }
+      return JobResult.ok();
+    }
+
+    @Override
+    public WorkerOptions options() {
+      return WorkerOptions.defaults()
+          .withQueue("slow")
+          .withMaxAttempts(1)
+          .withTimeout(Duration.ofMillis(300));
+    }
+  }
+
+  // ---------------------------------------------------------------- tests
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void insertedJobRunsAndCompletes(String backend) throws Exception {
+    Ok ok = new Ok();
+    start(backend, Map.of("default", 5), ok);
+    long id = jobs.insert(JobSpec.of(ok, new Args(1)));
+    await(id, JobState.COMPLETED);
+    assertThat(ok.ran).contains(id);
+    Job job = jobs.job(id).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(job.attempt()).isEqualTo(1);
+    assertThat(job.attemptedBy()).isEqualTo("node-a");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void failedAttemptsRetryAfterTheBackoffThenSucceed(String backend) throws Exception {
+    Flaky flaky = new Flaky();
+    start(backend, Map.of("default", 5), flaky);
+    long id = jobs.insert(JobSpec.of(flaky, Map.of()));
+    await(id, JobState.RETRYABLE);
+    Job afterFirst = jobs.job(id).orElseThrow();
+    assertThat(afterFirst.scheduledAt()).isEqualTo(clock.now.plusSeconds(10));
+    assertThat(afterFirst.errors().get(0).path("error").asString()).contains("flaky on attempt 1");
+    for (int i = 0; i < 2; i++) {
+      clock.now = clock.now.plusSeconds(11);
+      jobs.wakeAll();
+      await(id, i == 0 ? JobState.RETRYABLE : JobState.COMPLETED);
+    }
+    assertThat(jobs.job(id).orElseThrow().attempt()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void jobsOutOfAttemptsAreDiscarded(String backend) throws Exception {
+    Doomed doomed = new Doomed();
+    start(backend, Map.of("default", 5), doomed);
+    long id = jobs.insert(JobSpec.of(doomed, Map.of()));
+    await(id, JobState.RETRYABLE);
+    JobEvent discarded = await(id, JobState.DISCARDED);
+    assertThat(discarded.error()).isEqualTo("always fails");
+    assertThat(jobs.job(id).orElseThrow().errors().size()).isEqualTo(2);
+    assertThat(jobs.retry(id)).isTrue();
+    await(id, JobState.AVAILABLE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void badInputIsDiscardedWithTheReasonAndNothingElseStops(String backend) throws Exception {
+    Typed typed = new Typed();
+    Ok ok = new Ok();
+    start(backend, Map.of("default", 5), typed, ok);
+    long unknown =
+        jobs.insert(
+            new JobSpec(
+                "no.such.Worker",
+                tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                "default",
+                0,
+                3,
+                Duration.ZERO,
+                null));
+    long badArgs = jobs.insert(JobSpec.of(typed, Map.of("n", "not a number")));
+    long cancelled = jobs.insert(JobSpec.of(typed, new Args(-1)));
+    long fine = jobs.insert(JobSpec.of(ok, Map.of()));
+    assertThat(await(unknown, JobState.DISCARDED).error())
+        .contains("unknown worker no.such.Worker");
+    assertThat(await(badArgs, JobState.DISCARDED).error()).contains("do not fit Args");
+    assertThat(await(cancelled, JobState.CANCELLED).error()).isEqualTo("n must be positive");
+    await(fine, JobState.COMPLETED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void scheduledAndSnoozedJobsWaitForTheirTime(String backend) throws Exception {
+    Snoozer snoozer = new Snoozer();
+    start(backend, Map.of("default", 5), snoozer);
+    long later = jobs.insert(JobSpec.of(snoozer, Map.of()).scheduleIn(Duration.ofHours(1)));
+    assertThat(jobs.job(later).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    clock.now = clock.now.plus(Duration.ofHours(1));
+    jobs.wakeAll();
+    await(later, JobState.SCHEDULED); // snoozed, attempt given back
+    assertThat(jobs.job(later).orElseThrow().attempt()).isZero();
+    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    jobs.wakeAll();
+    await(later, JobState.COMPLETED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void aJobInsertedInARolledBackTransactionDoesNotExist(String backend) {
+    Ok ok = new Ok();
+    start(backend, Map.of("other", 1), ok);
+    long[] id = new long[1];
+    try {
+      store.transaction(c -> {
+        id[0] = jobs.insert(c, JobSpec.of(ok, Map.of()));
+        throw new IllegalStateException("roll back");
+      });
+    } catch (IllegalStateException expected) {
+      // rolled back
+    }
+    assertThat(jobs.job(id[0])).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void concurrencyLimitTimeoutAndGracefulStop(String backend) throws Exception {
+    Slow slow = new Slow();
+    start(backend, Map.of("slow", 2), slow);
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(jobs.insert(JobSpec.of(slow, Map.of())));
+    }
+    // Each attempt times out after 300 ms (max 1 attempt: discarded); two run at a time.
+    for (long id : ids) {
+      assertThat(await(id, JobState.DISCARDED).error()).contains("timed out");
+    }
+    assertThat(slow.peak.get()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void jobsLeftExecutingByACrashRunAgainAtStart(String backend) throws Exception {
+    Ok ok = new Ok();
+    store = store(backend);
+    // A first start creates the tables; then we leave what a crash leaves: a job marked executing.
+    Jobs first =
+        Jobs.start(node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(ok));
+    first.stop(Duration.ofSeconds(1));
+    long jobId =
+        store.transaction(
+            c -> new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(ok, Map.of())));
+    store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'executing', attempt = 1, attempted_by = 'node-a' where id = ?",
+            jobId));
+    jobs =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("node-a", Map.of("default", 1))
+                .withClock(clock)
+                .withPollInterval(Duration.ofMillis(50)),
+            List.of(ok),
+            List.of(events::add));
+    await(jobId, JobState.COMPLETED);
+    assertThat(ok.ran).contains(jobId);
+  }
+}
