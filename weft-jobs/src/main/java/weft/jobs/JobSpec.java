@@ -21,6 +21,9 @@ import weft.jobs.internal.JobsJson;
  * @param maxAttempts attempts allowed
  * @param scheduleIn how long from insertion until it may run (zero: now)
  * @param scheduleAt when it may run, or null (then {@code scheduleIn} applies)
+ * @param uniqueFor if not null: when a job with the same worker, queue and args was inserted within
+ *     this period and has not been cancelled or discarded, no new job is inserted and the existing
+ *     job's id is returned (Oban's unique jobs)
  */
 public record JobSpec(
     String worker,
@@ -29,7 +32,30 @@ public record JobSpec(
     int priority,
     int maxAttempts,
     Duration scheduleIn,
-    Instant scheduleAt) {
+    Instant scheduleAt,
+    Duration uniqueFor) {
+
+  /**
+   * A spec without uniqueness.
+   *
+   * @param worker the worker's name
+   * @param args the arguments
+   * @param queue the queue
+   * @param priority 0 first
+   * @param maxAttempts attempts allowed
+   * @param scheduleIn delay
+   * @param scheduleAt time, or null
+   */
+  public JobSpec(
+      String worker,
+      JsonNode args,
+      String queue,
+      int priority,
+      int maxAttempts,
+      Duration scheduleIn,
+      Instant scheduleAt) {
+    this(worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt, null);
+  }
 
   /**
    * Validates the spec.
@@ -41,8 +67,12 @@ public record JobSpec(
    * @param maxAttempts 1 or more
    * @param scheduleIn not negative
    * @param scheduleAt or null
+   * @param uniqueFor positive, or null
    */
   public JobSpec {
+    if (uniqueFor != null && (uniqueFor.isNegative() || uniqueFor.isZero())) {
+      throw new IllegalArgumentException("uniqueFor must be positive");
+    }
     Objects.requireNonNull(worker, "worker");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(queue, "queue");
@@ -69,6 +99,7 @@ public record JobSpec(
         o.priority(),
         o.maxAttempts(),
         Duration.ZERO,
+        null,
         null);
   }
 
@@ -79,7 +110,7 @@ public record JobSpec(
    * @return the spec
    */
   public JobSpec scheduleIn(Duration delay) {
-    return new JobSpec(worker, args, queue, priority, maxAttempts, delay, null);
+    return new JobSpec(worker, args, queue, priority, maxAttempts, delay, null, uniqueFor);
   }
 
   /**
@@ -89,7 +120,7 @@ public record JobSpec(
    * @return the spec
    */
   public JobSpec scheduleAt(Instant at) {
-    return new JobSpec(worker, args, queue, priority, maxAttempts, Duration.ZERO, at);
+    return new JobSpec(worker, args, queue, priority, maxAttempts, Duration.ZERO, at, uniqueFor);
   }
 
   /**
@@ -99,7 +130,8 @@ public record JobSpec(
    * @return the spec
    */
   public JobSpec withPriority(int priority) {
-    return new JobSpec(worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt);
+    return new JobSpec(
+        worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt, uniqueFor);
   }
 
   /**
@@ -109,6 +141,17 @@ public record JobSpec(
    * @return the spec
    */
   public JobSpec inQueue(String queue) {
-    return new JobSpec(worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt);
+    return new JobSpec(
+        worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt, uniqueFor);
+  }
+
+  /**
+   * Unique within a period: see {@link #uniqueFor()}.
+   *
+   * @param period how long an equal job blocks a new one
+   * @return the spec
+   */
+  public JobSpec unique(Duration period) {
+    return new JobSpec(worker, args, queue, priority, maxAttempts, scheduleIn, scheduleAt, period);
   }
 }

@@ -3,6 +3,7 @@ package weft.jobs;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,40 @@ public final class Jobs implements AutoCloseable {
                             this::emit)
                         ::run)));
     this.maintenance = node.spawn(this::maintain);
+    this.cron = config.cron().isEmpty() ? null : node.spawn(this::cronLoop);
+  }
+
+  private final Pid cron;
+
+  private void cronLoop() {
+    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobCron");
+    while (true) {
+      tickCron();
+      long millis = table.now().toEpochMilli();
+      Process.sleep(Duration.ofMillis(60_000 - millis % 60_000 + 50));
+    }
+  }
+
+  /**
+   * Inserts the job of every cron entry whose latest tick has not been taken yet by any node. The
+   * cron process of each node calls this at every minute; tests call it after moving the clock.
+   *
+   * @return the ids of the jobs inserted
+   */
+  public List<Long> tickCron() {
+    List<Long> inserted = new java.util.ArrayList<>();
+    Instant now = table.now();
+    for (CronEntry entry : config.cron()) {
+      entry
+          .lastTick(now)
+          .filter(tick -> !tick.isBefore(now.minus(Duration.ofMinutes(1))))
+          .flatMap(tick -> table.insertForTick(entry.name(), tick, entry.spec()))
+          .ifPresent(id -> {
+            inserted.add(id);
+            wake(entry.spec().queue());
+          });
+    }
+    return inserted;
   }
 
   /**
@@ -325,6 +360,9 @@ public final class Jobs implements AutoCloseable {
    */
   public void stop(Duration grace) {
     node.exit(maintenance, weft.process.ExitReason.KILL);
+    if (cron != null) {
+      node.exit(cron, weft.process.ExitReason.KILL);
+    }
     for (Pid q : queues.values()) {
       node.send(q, new QueueRunner.Stop(grace));
     }

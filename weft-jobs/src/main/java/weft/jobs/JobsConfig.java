@@ -17,6 +17,7 @@ import java.util.Objects;
  *     run again (default 1 minute)
  * @param pruneAfter finished jobs older than this are deleted (default 7 days)
  * @param clock the clock for scheduling and backoff (tests use a manual one)
+ * @param cron jobs inserted on a schedule
  */
 public record JobsConfig(
     String node,
@@ -24,7 +25,8 @@ public record JobsConfig(
     Duration pollInterval,
     Duration rescueAfter,
     Duration pruneAfter,
-    Clock clock) {
+    Clock clock,
+    java.util.List<CronEntry> cron) {
 
   /**
    * Validates the configuration.
@@ -35,11 +37,16 @@ public record JobsConfig(
    * @param rescueAfter positive
    * @param pruneAfter positive
    * @param clock not null
+   * @param cron entries with unique names
    */
   public JobsConfig {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(clock, "clock");
     queues = Map.copyOf(queues);
+    cron = java.util.List.copyOf(cron);
+    if (cron.stream().map(CronEntry::name).distinct().count() != cron.size()) {
+      throw new IllegalArgumentException("cron entry names must be unique");
+    }
     queues.forEach((q, n) -> {
       if (n < 1) {
         throw new IllegalArgumentException(
@@ -67,7 +74,8 @@ public record JobsConfig(
         Duration.ofSeconds(1),
         Duration.ofMinutes(1),
         Duration.ofDays(7),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        java.util.List.of());
   }
 
   /**
@@ -77,7 +85,7 @@ public record JobsConfig(
    * @return the configuration
    */
   public JobsConfig withClock(Clock clock) {
-    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock);
+    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, cron);
   }
 
   /**
@@ -87,6 +95,16 @@ public record JobsConfig(
    * @return the configuration
    */
   public JobsConfig withPollInterval(Duration pollInterval) {
-    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock);
+    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, cron);
+  }
+
+  /**
+   * With cron entries.
+   *
+   * @param entries the entries
+   * @return the configuration
+   */
+  public JobsConfig withCron(java.util.List<CronEntry> entries) {
+    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, entries);
   }
 }

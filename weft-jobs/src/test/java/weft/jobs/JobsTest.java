@@ -113,6 +113,11 @@ class JobsTest {
   }
 
   private Jobs start(String backend, Map<String, Integer> queues, Worker... workers) {
+    return start(backend, List.of(), queues, workers);
+  }
+
+  private Jobs start(
+      String backend, List<CronEntry> cron, Map<String, Integer> queues, Worker... workers) {
     store = store(backend);
     jobs =
         Jobs.start(
@@ -120,10 +125,15 @@ class JobsTest {
             store,
             JobsConfig.of("node-a", queues)
                 .withClock(clock)
-                .withPollInterval(Duration.ofMillis(50)),
+                .withPollInterval(Duration.ofMillis(50))
+                .withCron(cron),
             List.of(workers),
             List.of(events::add));
     return jobs;
+  }
+
+  private long waiting(String queue) {
+    return jobs.counts().getOrDefault(queue, Map.of()).getOrDefault(JobState.AVAILABLE, 0L);
   }
 
   private final List<JobEvent> seen = new ArrayList<>();
@@ -383,5 +393,65 @@ class JobsTest {
             List.of(events::add));
     await(jobId, JobState.COMPLETED);
     assertThat(ok.ran).contains(jobId);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void uniqueJobsReturnTheExistingOneWithinTheirPeriod(String backend) {
+    Ok ok = new Ok();
+    start(backend, Map.of("other", 1), ok); // "default" is not run here: jobs stay available
+    Duration period = Duration.ofMinutes(5);
+    long first =
+        jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2))).unique(period));
+    long same =
+        jobs.insert(JobSpec.of(ok, Map.of("b", Map.of("y", 2, "x", 1), "a", 1)).unique(period));
+    assertThat(same).as("equal args in another key order").isEqualTo(first);
+    long other = jobs.insert(JobSpec.of(ok, Map.of("a", 2)).unique(period));
+    assertThat(other).isNotEqualTo(first);
+    assertThat(jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2)))))
+        .as("not unique: always new")
+        .isNotEqualTo(first);
+    assertThat(jobs.cancel(first)).isTrue();
+    long afterCancel =
+        jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2))).unique(period));
+    assertThat(afterCancel).as("a cancelled job does not block").isNotEqualTo(first);
+    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    long later =
+        jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2))).unique(period));
+    assertThat(later).as("outside the period").isNotEqualTo(afterCancel);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void cronInsertsItsJobOncePerTickAcrossNodes(String backend) throws Exception {
+    Ok ok = new Ok();
+    clock.now = Instant.parse("2026-06-01T00:00:30Z");
+    List<CronEntry> cron = List.of(new CronEntry("five", "*/5 * * * *", JobSpec.of(ok, Map.of())));
+    start(backend, cron, Map.of("other", 1), ok);
+    jobs.tickCron();
+    jobs.tickCron();
+    Jobs second =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("node-b", Map.of()).withClock(clock).withCron(cron),
+            List.of(ok));
+    second.tickCron();
+    assertThat(waiting("default")).as("one job for the 00:00 tick").isEqualTo(1);
+    clock.now = Instant.parse("2026-06-01T00:03:00Z");
+    assertThat(jobs.tickCron()).isEmpty();
+    clock.now = Instant.parse("2026-06-01T00:05:10Z");
+    second.tickCron();
+    jobs.tickCron();
+    assertThat(waiting("default")).as("one more for the 00:05 tick").isEqualTo(2);
+    second.stop(Duration.ofSeconds(1));
+  }
+
+  @org.junit.jupiter.api.Test
+  void invalidCronExpressionsAreRejectedWithTheReason() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new CronEntry("bad", "61 * * * *", JobSpec.of(new Ok(), Map.of())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid cron expression for bad");
   }
 }

@@ -59,6 +59,25 @@ public final class JobTable {
   /** Inserts a job on the caller's connection (inside its transaction, if any). */
   public long insert(Connection c, JobSpec spec) throws SQLException {
     long now = clock.millis();
+    String uniqueKey = null;
+    if (spec.uniqueFor() != null) {
+      uniqueKey = uniqueKey(spec);
+      if (postgres) {
+        // Serialises inserts of equal unique jobs across nodes until this transaction ends.
+        Sql.query(c, "select pg_advisory_xact_lock(?)", rs -> 1, (long) uniqueKey.hashCode());
+      }
+      Optional<Long> existing =
+          Sql.one(
+              c,
+              "select id from weft_jobs where unique_key = ? and inserted_at >= ?"
+                  + " and state not in ('cancelled', 'discarded') order by id limit 1",
+              rs -> rs.getLong(1),
+              uniqueKey,
+              now - spec.uniqueFor().toMillis());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
     long at =
         spec.scheduleAt() != null
             ? spec.scheduleAt().toEpochMilli()
@@ -66,8 +85,8 @@ public final class JobTable {
     String state = at > now ? JobState.SCHEDULED.column() : JobState.AVAILABLE.column();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into weft_jobs (state, queue, worker, args, errors, attempt, max_attempts, priority, inserted_at, scheduled_at)"
-                + " values (?, ?, ?, ?, '[]', 0, ?, ?, ?, ?)",
+            "insert into weft_jobs (state, queue, worker, args, errors, attempt, max_attempts, priority,"
+                + " inserted_at, scheduled_at, unique_key) values (?, ?, ?, ?, '[]', 0, ?, ?, ?, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, state);
       ps.setString(2, spec.queue());
@@ -77,12 +96,42 @@ public final class JobTable {
       ps.setInt(6, spec.priority());
       ps.setLong(7, now);
       ps.setLong(8, at);
+      ps.setString(9, uniqueKey);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
         return keys.getLong(1);
       }
     }
+  }
+
+  private static String uniqueKey(JobSpec spec) {
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      String canonical =
+          spec.worker() + "\n" + spec.queue() + "\n" + JobsJson.canonical(spec.args());
+      return java.util.HexFormat.of()
+          .formatHex(digest.digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Inserts a cron entry's job for one tick, unless any node already did (the tick row decides).
+   *
+   * @return the job's id, or empty when the tick was already taken
+   */
+  public Optional<Long> insertForTick(String name, Instant tick, JobSpec spec) {
+    return store.transaction(c -> {
+      int claimed =
+          Sql.update(
+              c,
+              "insert into weft_cron_ticks (name, tick_at) values (?, ?) on conflict do nothing",
+              name,
+              tick.toEpochMilli());
+      return claimed == 1 ? Optional.of(insert(c, spec)) : Optional.<Long>empty();
+    });
   }
 
   /** Inserts a job in a transaction of its own. */
