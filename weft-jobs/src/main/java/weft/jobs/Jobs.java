@@ -189,7 +189,7 @@ public final class Jobs implements AutoCloseable {
     while (true) {
       try {
         table.heartbeat(config.node());
-        int rescued = table.rescue(config.rescueAfter());
+        int rescued = table.rescue(config.rescueAfter(), config.node());
         if (rescued > 0) {
           LOG.warn(
               "rescued {} job(s) left executing by nodes not heard from in {}",

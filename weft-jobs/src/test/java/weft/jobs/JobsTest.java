@@ -454,4 +454,39 @@ class JobsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid cron expression for bad");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void jobsOfANodeNotHeardFromAreRescued(String backend) throws Exception {
+    Ok ok = new Ok();
+    store = store(backend);
+    Jobs first =
+        Jobs.start(node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(ok));
+    first.stop(Duration.ofSeconds(1));
+    long jobId =
+        store.transaction(
+            c -> new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(ok, Map.of())));
+    long stale = clock.now.minus(Duration.ofMinutes(2)).toEpochMilli();
+    store.transaction(c -> {
+      Sql.update(
+          c,
+          "update weft_jobs set state = 'executing', attempt = 1, attempted_by = 'node-dead' where id = ?",
+          jobId);
+      return Sql.update(
+          c, "insert into weft_job_nodes (name, seen_at) values ('node-dead', ?)", stale);
+    });
+    jobs =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("node-a", Map.of("default", 1))
+                .withClock(clock)
+                .withPollInterval(Duration.ofMillis(50)),
+            List.of(ok),
+            List.of(events::add));
+    await(jobId, JobState.COMPLETED);
+    assertThat(jobs.job(jobId).orElseThrow().attempt())
+        .as("the rescued attempt counts")
+        .isEqualTo(2);
+  }
 }

@@ -297,16 +297,18 @@ public final class JobTable {
    *
    * @return how many jobs were rescued
    */
-  public int rescue(Duration rescueAfter) {
+  public int rescue(Duration rescueAfter, String self) {
     long cutoff = clock.millis() - rescueAfter.toMillis();
     return store.transaction(c -> {
+      // Never this node's own jobs: it knows it is alive, whatever its last heartbeat says.
       int n =
           Sql.update(
               c,
-              "update weft_jobs set state = 'available' where state = 'executing' and attempted_by in"
-                  + " (select name from weft_job_nodes where seen_at < ?)",
+              "update weft_jobs set state = 'available' where state = 'executing' and attempted_by <> ?"
+                  + " and attempted_by in (select name from weft_job_nodes where seen_at < ?)",
+              self,
               cutoff);
-      Sql.update(c, "delete from weft_job_nodes where seen_at < ?", cutoff);
+      Sql.update(c, "delete from weft_job_nodes where seen_at < ? and name <> ?", cutoff, self);
       return n;
     });
   }
