@@ -99,6 +99,40 @@ public final class Jobs implements AutoCloseable {
                         ::run)));
     this.maintenance = node.spawn(this::maintain);
     this.cron = config.cron().isEmpty() ? null : node.spawn(this::cronLoop);
+    this.listener =
+        store.kind() == StoreConfig.Kind.POSTGRES ? node.spawn(() -> listen(store)) : null;
+  }
+
+  private final Pid listener;
+
+  /**
+   * PostgreSQL LISTEN/NOTIFY: inserts on any node notify channel {@code weft_jobs} with the queue's
+   * name, and this process wakes that queue at once. Polling remains the safety net.
+   */
+  private void listen(Store store) {
+    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobNotifications");
+    while (true) {
+      try (Connection c = store.dataSource().getConnection()) {
+        c.setAutoCommit(true);
+        try (var st = c.createStatement()) {
+          st.execute("LISTEN weft_jobs");
+        }
+        var pg = c.unwrap(org.postgresql.PGConnection.class);
+        while (true) {
+          var notes = pg.getNotifications(500);
+          if (notes != null) {
+            for (var n : notes) {
+              wake(n.getParameter());
+            }
+          }
+          Process.sleep(Duration.ZERO); // a point where an exit signal ends this process
+        }
+      } catch (SQLException e) {
+        LOG.warn(
+            "job notifications lost ({}); polling meanwhile, listening again in 1 s", e.toString());
+        Process.sleep(Duration.ofSeconds(1));
+      }
+    }
   }
 
   private final Pid cron;
@@ -362,6 +396,9 @@ public final class Jobs implements AutoCloseable {
     node.exit(maintenance, weft.process.ExitReason.KILL);
     if (cron != null) {
       node.exit(cron, weft.process.ExitReason.KILL);
+    }
+    if (listener != null) {
+      node.exit(listener, weft.process.ExitReason.KILL);
     }
     for (Pid q : queues.values()) {
       node.send(q, new QueueRunner.Stop(grace));

@@ -489,4 +489,36 @@ class JobsTest {
         .as("the rescued attempt counts")
         .isEqualTo(2);
   }
+
+  static final class Blocking implements Worker {
+    final CountDownLatch started = new CountDownLatch(1);
+
+    @Override
+    public JobResult perform(Job job) throws InterruptedException {
+      started.countDown();
+      new CountDownLatch(1).await(); // until killed
+      return JobResult.ok();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void pausedQueuesWaitAndAGracefulStopReleasesUnfinishedJobs(String backend) throws Exception {
+    Blocking blocking = new Blocking();
+    Ok ok = new Ok();
+    start(backend, Map.of("default", 1), blocking, ok);
+    jobs.pause("default", true);
+    long waitingJob = jobs.insert(JobSpec.of(ok, Map.of()));
+    assertThat(jobs.job(waitingJob).orElseThrow().state()).isEqualTo(JobState.AVAILABLE);
+    jobs.pause("default", false);
+    await(waitingJob, JobState.COMPLETED);
+
+    long stuck = jobs.insert(JobSpec.of(blocking, Map.of()));
+    assertThat(blocking.started.await(10, TimeUnit.SECONDS)).isTrue();
+    jobs.stop(Duration.ofMillis(200));
+    jobs = null;
+    Job released = new weft.jobs.internal.JobTable(store, clock).get(stuck).orElseThrow();
+    assertThat(released.state()).as("released for another run").isEqualTo(JobState.AVAILABLE);
+    assertThat(released.attempt()).as("the cut attempt is given back").isZero();
+  }
 }

@@ -98,6 +98,10 @@ public final class JobTable {
       ps.setLong(8, at);
       ps.setString(9, uniqueKey);
       ps.executeUpdate();
+      if (postgres) {
+        // Delivered at commit to every node listening, so a new job starts without a poll.
+        Sql.query(c, "select pg_notify('weft_jobs', ?)", rs -> 1, spec.queue());
+      }
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
         return keys.getLong(1);
