@@ -284,6 +284,21 @@ public final class JobTable {
             node));
   }
 
+  /** Makes these executing jobs available again, giving their attempt back (a graceful stop). */
+  public int release(List<Long> ids) {
+    return store.transaction(c -> {
+      int n = 0;
+      for (long id : ids) {
+        n +=
+            Sql.update(
+                c,
+                "update weft_jobs set state = 'available', attempt = attempt - 1 where id = ? and state = 'executing'",
+                id);
+      }
+      return n;
+    });
+  }
+
   /** Records that a node is alive. */
   public void heartbeat(String node) {
     long now = clock.millis();

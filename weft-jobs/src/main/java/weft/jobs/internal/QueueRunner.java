@@ -239,12 +239,14 @@ public final class QueueRunner {
       }
       attemptEnded(d.get());
     }
+    List<Long> unfinished = new java.util.ArrayList<>();
     for (Pid p : List.copyOf(running.keySet())) {
       Process.demonitor(running.get(p).monitor(), true);
       Process.exit(p, ExitReason.KILL);
+      unfinished.add(running.get(p).job().id());
     }
-    if (!running.isEmpty()) {
-      int released = table.release(node);
+    if (!unfinished.isEmpty()) {
+      int released = table.release(unfinished);
       LOG.info("queue {} stopped; released {} unfinished job(s) for another run", queue, released);
     }
   }
