@@ -1,6 +1,6 @@
 package weft.bench;
 
-/** Runs every benchmark: the process runtime, then channel broadcast. */
+/** Runs every benchmark: the process runtime, channel broadcast, then the job queue. */
 public final class AllBenchmarks {
 
   private AllBenchmarks() {}
@@ -14,5 +14,6 @@ public final class AllBenchmarks {
   public static void main(String[] args) throws Exception {
     CoreBench.main(args);
     BroadcastBench.main(args);
+    JobsBench.main(args);
   }
 }
