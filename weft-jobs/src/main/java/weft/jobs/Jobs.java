@@ -128,6 +128,7 @@ public final class Jobs implements AutoCloseable {
           Process.sleep(Duration.ZERO); // a point where an exit signal ends this process
         }
       } catch (SQLException e) {
+        Process.sleep(Duration.ZERO); // ends here if this process was stopped (its pool closed)
         LOG.warn(
             "job notifications lost ({}); polling meanwhile, listening again in 1 s", e.toString());
         Process.sleep(Duration.ofSeconds(1));
