@@ -194,6 +194,31 @@ public final class JobTable {
   }
 
   /**
+   * Marks executing jobs completed in one transaction (acknowledgements batched by the queue).
+   *
+   * @return the ids actually completed (a job cancelled meanwhile is not)
+   */
+  public List<Long> completeAll(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+    Object[] args = new Object[ids.size() + 1];
+    args[0] = clock.millis();
+    for (int i = 0; i < ids.size(); i++) {
+      args[i + 1] = ids.get(i);
+    }
+    return store.transaction(c ->
+        Sql.query(
+            c,
+            "update weft_jobs set state = 'completed', finished_at = ? where state = 'executing' and id in ("
+                + marks
+                + ") returning id",
+            rs -> rs.getLong(1),
+            args));
+  }
+
+  /**
    * Records a failed attempt: retryable after the backoff while attempts remain, else discarded.
    *
    * @return the new state, or empty if the job was no longer executing

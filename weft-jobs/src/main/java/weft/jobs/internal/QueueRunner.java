@@ -31,6 +31,10 @@ import weft.process.internal.ExitUnwind;
  * its own outcome; the runner records only what the attempt could not: a timeout, or a crash
  * that killed the attempt's process.
  *
+ * Acknowledgements are batched: an attempt that succeeded reports to the runner, which marks a
+ * whole batch completed in one transaction when its mailbox is empty or the batch is full. A
+ * crash loses at most the unwritten batch (those jobs run again: at least once).
+ *
  * Shutdown (Stop message): no more fetching; running attempts get the grace period; the rest are
  * killed and their jobs released for another run.
  */
@@ -94,37 +98,88 @@ public final class QueueRunner {
     this.events = events;
   }
 
+  /** An attempt finished with ok; its acknowledgement is batched. */
+  private record Completed(Job job) {}
+
+  /** At most this many finished jobs wait for their acknowledgement to be written. */
+  public static final int MAX_ACK_BATCH = 200;
+
+  private final List<Job> acks = new java.util.ArrayList<>();
+  // The runner's own pid, for its attempts to report to; written once at the start of run().
+  private volatile Pid self;
+
   /** The process body. */
   public void run() {
     weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobQueue(" + queue + ")");
+    self = Process.self();
     while (true) {
-      if (!paused) {
-        fetch();
-      }
-      Optional<Object> message = Process.receive(pollInterval);
+      // Take what is already in the mailbox first; only when it is empty write the batched
+      // acknowledgements and fetch, so a busy queue spends few transactions per job.
+      Optional<Object> message = Process.receive(Duration.ZERO);
       if (message.isEmpty()) {
-        continue;
-      }
-      switch (message.get()) {
-        case Wake w -> {}
-        case Scale(int n) -> limit = n;
-        case Pause(boolean p) -> paused = p;
-        case Down d -> attemptEnded(d);
-        case Timeout(Pid attempt) -> {
-          Running r = running.get(attempt);
-          if (r != null) {
-            timedOut.put(
-                attempt,
-                "timed out after " + worker(r.job()).map(w -> w.options().timeout()).orElse(null));
-            Process.exit(attempt, ExitReason.KILL);
-          }
+        flushAcks();
+        if (!paused) {
+          fetch();
         }
-        case Stop(Duration grace) -> {
-          stop(grace);
-          return;
+        message = Process.receive(pollInterval);
+        if (message.isEmpty()) {
+          continue;
         }
-        default -> LOG.debug("queue {} ignored {}", queue, message.get());
       }
+      if (!handle(message.get())) {
+        return;
+      }
+      if (acks.size() >= MAX_ACK_BATCH) {
+        flushAcks();
+      }
+    }
+  }
+
+  /** Handles one message; false when the queue must end. */
+  private boolean handle(Object message) {
+    switch (message) {
+      case Wake w -> {}
+      case Completed(Job job) -> acks.add(job);
+      case Scale(int n) -> limit = n;
+      case Pause(boolean p) -> paused = p;
+      case Down d -> attemptEnded(d);
+      case Timeout(Pid attempt) -> {
+        Running r = running.get(attempt);
+        if (r != null) {
+          timedOut.put(
+              attempt,
+              "timed out after " + worker(r.job()).map(w -> w.options().timeout()).orElse(null));
+          Process.exit(attempt, ExitReason.KILL);
+        }
+      }
+      case Stop(Duration grace) -> {
+        stop(grace);
+        return false;
+      }
+      default -> LOG.debug("queue {} ignored {}", queue, message);
+    }
+    return true;
+  }
+
+  private void flushAcks() {
+    if (acks.isEmpty()) {
+      return;
+    }
+    List<Job> batch = List.copyOf(acks);
+    acks.clear();
+    try {
+      var done = new java.util.HashSet<>(table.completeAll(batch.stream().map(Job::id).toList()));
+      for (Job j : batch) {
+        if (done.contains(j.id())) {
+          emit(j, JobState.COMPLETED, null);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "queue {} could not acknowledge {} job(s); they will run again: {}",
+          queue,
+          batch.size(),
+          e.toString());
     }
   }
 
@@ -165,8 +220,8 @@ public final class QueueRunner {
 
   /** The body of an attempt's process: perform, then record the outcome. */
   private void attempt(Worker worker, Job job) {
-    var self = weft.process.internal.ProcessCore.CURRENT.get();
-    self.behaviour("Job(" + job.worker() + "#" + job.id() + ")");
+    var me = weft.process.internal.ProcessCore.CURRENT.get();
+    me.behaviour("Job(" + job.worker() + "#" + job.id() + ")");
     JobResult result;
     try {
       result = worker.perform(job);
@@ -185,16 +240,12 @@ public final class QueueRunner {
     } catch (Throwable t) {
       result = JobResult.error(stackTrace(t));
     }
-    if (self.isDead()) {
+    if (me.isDead()) {
       // Killed (timeout or shutdown) while performing: the queue records that, not this thread.
       return;
     }
     switch (result) {
-      case JobResult.Ok ok -> {
-        if (table.complete(job)) {
-          emit(job, JobState.COMPLETED, null);
-        }
-      }
+      case JobResult.Ok ok -> Process.send(self, new Completed(job));
       case JobResult.Error(String reason) -> failed(worker, job, reason);
       case JobResult.Snooze(Duration delay) -> {
         if (table.snooze(job, delay)) {
@@ -231,6 +282,13 @@ public final class QueueRunner {
   private void stop(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (!running.isEmpty()) {
+      Process.flush(m -> {
+        if (m instanceof Completed(Job job)) {
+          acks.add(job);
+          return true;
+        }
+        return false;
+      });
       long left = deadline - System.nanoTime();
       Optional<Down> d =
           left <= 0 ? Optional.empty() : Process.receive(Down.class, Duration.ofNanos(left));
@@ -240,6 +298,14 @@ public final class QueueRunner {
       attemptEnded(d.get());
     }
     List<Long> unfinished = new java.util.ArrayList<>();
+    Process.flush(m -> {
+      if (m instanceof Completed(Job job)) {
+        acks.add(job);
+        return true;
+      }
+      return false;
+    });
+    flushAcks();
     for (Pid p : List.copyOf(running.keySet())) {
       Process.demonitor(running.get(p).monitor(), true);
       Process.exit(p, ExitReason.KILL);
