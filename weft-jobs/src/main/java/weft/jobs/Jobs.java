@@ -36,9 +36,11 @@ import weft.store.StoreException;
  *
  * A job is inserted by one statement (inside the caller's transaction with {@link
  * #insert(Connection, JobSpec)}, so it exists only if the data it refers to was committed). It is
- * run at least once: an attempt cut short by the death of its node runs again (at start-up for this
- * node's own jobs; after {@link JobsConfig#rescueAfter()} for another node's). Each attempt runs in
- * its own process with its worker's timeout.
+ * run at least once: when a node dies, the jobs it was running and those that had finished but
+ * whose acknowledgement was not yet written (acknowledgements are batched, at most 200 per queue)
+ * run again (at start-up for this node's own jobs; after {@link JobsConfig#rescueAfter()} for
+ * another node's). Each attempt runs in its own process with its worker's timeout. On PostgreSQL
+ * this node listens for new jobs before {@code start} returns.
  *
  * <h2>Engines</h2>
  *
@@ -99,8 +101,23 @@ public final class Jobs implements AutoCloseable {
                         ::run)));
     this.maintenance = node.spawn(this::maintain);
     this.cron = config.cron().isEmpty() ? null : node.spawn(this::cronLoop);
-    this.listener =
-        store.kind() == StoreConfig.Kind.POSTGRES ? node.spawn(() -> listen(store)) : null;
+    Connection listening = store.kind() == StoreConfig.Kind.POSTGRES ? openListener(store) : null;
+    this.listener = listening == null ? null : node.spawn(() -> listen(store, listening));
+  }
+
+  /** Opens a connection that LISTENs for new jobs, before start returns (none is missed after). */
+  private static Connection openListener(Store store) {
+    try {
+      Connection c = store.dataSource().getConnection();
+      c.setAutoCommit(true);
+      try (var st = c.createStatement()) {
+        st.execute("LISTEN weft_jobs");
+      }
+      return c;
+    } catch (SQLException e) {
+      LOG.warn("cannot listen for new jobs ({}); queues will poll", e.toString());
+      return null;
+    }
   }
 
   private final Pid listener;
@@ -109,13 +126,14 @@ public final class Jobs implements AutoCloseable {
    * PostgreSQL LISTEN/NOTIFY: inserts on any node notify channel {@code weft_jobs} with the queue's
    * name, and this process wakes that queue at once. Polling remains the safety net.
    */
-  private void listen(Store store) {
+  private void listen(Store store, Connection first) {
     weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobNotifications");
+    Connection next = first;
     while (true) {
-      try (Connection c = store.dataSource().getConnection()) {
-        c.setAutoCommit(true);
-        try (var st = c.createStatement()) {
-          st.execute("LISTEN weft_jobs");
+      try (Connection c = next != null ? next : openListener(store)) {
+        next = null;
+        if (c == null) {
+          throw new SQLException("no connection");
         }
         var pg = c.unwrap(org.postgresql.PGConnection.class);
         while (true) {

@@ -25,7 +25,8 @@ import weft.store.StoreConfig;
 /**
  * Enqueues 10,000 jobs, lets a separate JVM run them, kills it with SIGKILL half-way, runs a new
  * one, and proves that every job completed, none was lost, and only jobs that were executing at the
- * kill ran to completion twice (at least once: at most the queue's concurrency).
+ * kill ran to completion twice (at least once: at most the queue's concurrency plus its unwritten
+ * acknowledgement batch).
  */
 class CrashTest {
 
@@ -106,9 +107,12 @@ class CrashTest {
           count(
               store,
               "select count(*) from (select job_id from effects group by job_id having count(*) > 1) t");
+      // At least once: only jobs executing at the kill, or finished with their acknowledgement
+      // still in the queue's unwritten batch, may have run twice.
       assertThat(twice)
-          .as("jobs run twice (at-least-once: only those executing at the kill)")
-          .isLessThanOrEqualTo(CONCURRENCY);
+          .as("jobs run twice")
+          .isLessThanOrEqualTo(CONCURRENCY + weft.jobs.internal.QueueRunner.MAX_ACK_BATCH);
+      System.out.println(backend + ": " + twice + " job(s) ran twice after the SIGKILL");
       assertThat(count(store, "select count(*) from weft_jobs where state <> 'completed'"))
           .isZero();
     } finally {
