@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import weft.jobs.JobState;
 import weft.jobs.Jobs;
 import weft.jobs.JobsConfig;
 import weft.jobs.Worker;
-import weft.jobs.internal.JobTable;
 import weft.process.Node;
 import weft.store.Sql;
 import weft.store.Store;
@@ -160,16 +158,9 @@ public final class JobsBench {
                   done.countDown();
                 }
               }));
-      JobTable table = new JobTable(store, Clock.systemUTC());
       JobSpec spec = JobSpec.of(new Empty(), Map.of());
       long t0 = System.nanoTime();
-      store.transaction(c -> {
-        for (int i = 0; i < JOBS; i++) {
-          table.insert(c, spec);
-        }
-        return null;
-      });
-      jobs.wakeAll();
+      jobs.insertAll(java.util.Collections.nCopies(JOBS, spec));
       if (!done.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("jobs did not complete");
       }

@@ -271,6 +271,18 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
+   * Inserts many jobs in one transaction (one JDBC batch on PostgreSQL).
+   *
+   * @param specs the jobs
+   * @return their ids, in order
+   */
+  public List<Long> insertAll(List<JobSpec> specs) {
+    List<Long> ids = table.insertAllCommitted(specs);
+    specs.stream().map(JobSpec::queue).distinct().forEach(this::wake);
+    return ids;
+  }
+
+  /**
    * Inserts a job on the caller's connection, inside its transaction: the job exists only if the
    * transaction commits.
    *

@@ -58,6 +58,73 @@ public final class JobTable {
 
   /** Inserts a job on the caller's connection (inside its transaction, if any). */
   public long insert(Connection c, JobSpec spec) throws SQLException {
+    long id = insertRow(c, spec);
+    notifyQueue(c, spec.queue());
+    return id;
+  }
+
+  /**
+   * Inserts many jobs on the caller's connection; on PostgreSQL as one JDBC batch, with one
+   * notification per queue.
+   *
+   * @return their ids, in order (an existing job's id for a unique spec that matched one)
+   */
+  public List<Long> insertAll(Connection c, List<JobSpec> specs) throws SQLException {
+    List<Long> ids = new java.util.ArrayList<>(specs.size());
+    if (postgres && specs.stream().allMatch(s -> s.uniqueFor() == null)) {
+      long now = clock.millis();
+      try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+        for (JobSpec spec : specs) {
+          bind(ps, spec, now, null);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          while (keys.next()) {
+            ids.add(keys.getLong(1));
+          }
+        }
+      }
+    } else {
+      for (JobSpec spec : specs) {
+        ids.add(insertRow(c, spec));
+      }
+    }
+    for (String queue : specs.stream().map(JobSpec::queue).distinct().toList()) {
+      notifyQueue(c, queue);
+    }
+    return ids;
+  }
+
+  private static final String INSERT =
+      "insert into weft_jobs (state, queue, worker, args, errors, attempt, max_attempts, priority,"
+          + " inserted_at, scheduled_at, unique_key) values (?, ?, ?, ?, '[]', 0, ?, ?, ?, ?, ?)";
+
+  private void notifyQueue(Connection c, String queue) throws SQLException {
+    if (postgres) {
+      // Delivered at commit to every node listening, so a new job starts without a poll.
+      Sql.query(c, "select pg_notify('weft_jobs', ?)", rs -> 1, queue);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, JobSpec spec, long now, String uniqueKey)
+      throws SQLException {
+    long at =
+        spec.scheduleAt() != null
+            ? spec.scheduleAt().toEpochMilli()
+            : now + spec.scheduleIn().toMillis();
+    ps.setString(1, at > now ? JobState.SCHEDULED.column() : JobState.AVAILABLE.column());
+    ps.setString(2, spec.queue());
+    ps.setString(3, spec.worker());
+    ps.setString(4, JobsJson.MAPPER.writeValueAsString(spec.args()));
+    ps.setInt(5, spec.maxAttempts());
+    ps.setInt(6, spec.priority());
+    ps.setLong(7, now);
+    ps.setLong(8, at);
+    ps.setString(9, uniqueKey);
+  }
+
+  private long insertRow(Connection c, JobSpec spec) throws SQLException {
     long now = clock.millis();
     String uniqueKey = null;
     if (spec.uniqueFor() != null) {
@@ -78,30 +145,9 @@ public final class JobTable {
         return existing.get();
       }
     }
-    long at =
-        spec.scheduleAt() != null
-            ? spec.scheduleAt().toEpochMilli()
-            : now + spec.scheduleIn().toMillis();
-    String state = at > now ? JobState.SCHEDULED.column() : JobState.AVAILABLE.column();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into weft_jobs (state, queue, worker, args, errors, attempt, max_attempts, priority,"
-                + " inserted_at, scheduled_at, unique_key) values (?, ?, ?, ?, '[]', 0, ?, ?, ?, ?, ?)",
-            Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, state);
-      ps.setString(2, spec.queue());
-      ps.setString(3, spec.worker());
-      ps.setString(4, JobsJson.MAPPER.writeValueAsString(spec.args()));
-      ps.setInt(5, spec.maxAttempts());
-      ps.setInt(6, spec.priority());
-      ps.setLong(7, now);
-      ps.setLong(8, at);
-      ps.setString(9, uniqueKey);
+    try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+      bind(ps, spec, now, uniqueKey);
       ps.executeUpdate();
-      if (postgres) {
-        // Delivered at commit to every node listening, so a new job starts without a poll.
-        Sql.query(c, "select pg_notify('weft_jobs', ?)", rs -> 1, spec.queue());
-      }
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
         return keys.getLong(1);
@@ -136,6 +182,11 @@ public final class JobTable {
               tick.toEpochMilli());
       return claimed == 1 ? Optional.of(insert(c, spec)) : Optional.<Long>empty();
     });
+  }
+
+  /** Inserts jobs in a transaction of their own. */
+  public List<Long> insertAllCommitted(List<JobSpec> specs) {
+    return store.transaction(c -> insertAll(c, specs));
   }
 
   /** Inserts a job in a transaction of its own. */
