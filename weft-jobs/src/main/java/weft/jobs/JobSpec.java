@@ -84,7 +84,7 @@ public record JobSpec(
   }
 
   /**
-   * A job for a worker, with the worker's queue, priority and attempts.
+   * A job for a worker, with the worker's queue, priority, attempts and uniqueness.
    *
    * @param worker the worker
    * @param args arguments (a record or map)
@@ -100,7 +100,7 @@ public record JobSpec(
         o.maxAttempts(),
         Duration.ZERO,
         null,
-        null);
+        o.uniqueFor());
   }
 
   /**

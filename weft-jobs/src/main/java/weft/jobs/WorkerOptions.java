@@ -15,9 +15,16 @@ import java.util.function.IntFunction;
  *     minute)
  * @param backoff the wait before retry number {@code attempt} (default: exponential with jitter,
  *     {@code 2^attempt + 15} seconds, +/-10%)
+ * @param uniqueFor if not null, jobs of this worker are unique within this period by queue and args
+ *     (see {@link JobSpec#uniqueFor()}); default null
  */
 public record WorkerOptions(
-    String queue, int maxAttempts, int priority, Duration timeout, IntFunction<Duration> backoff) {
+    String queue,
+    int maxAttempts,
+    int priority,
+    Duration timeout,
+    IntFunction<Duration> backoff,
+    Duration uniqueFor) {
 
   /**
    * Validates the settings.
@@ -27,6 +34,7 @@ public record WorkerOptions(
    * @param priority 0 or more
    * @param timeout positive
    * @param backoff not null
+   * @param uniqueFor positive, or null
    */
   public WorkerOptions {
     Objects.requireNonNull(queue, "queue");
@@ -44,7 +52,8 @@ public record WorkerOptions(
    * @return the settings
    */
   public static WorkerOptions defaults() {
-    return new WorkerOptions("default", 20, 0, Duration.ofMinutes(1), WorkerOptions::exponential);
+    return new WorkerOptions(
+        "default", 20, 0, Duration.ofMinutes(1), WorkerOptions::exponential, null);
   }
 
   /**
@@ -66,7 +75,7 @@ public record WorkerOptions(
    * @return the settings
    */
   public WorkerOptions withQueue(String queue) {
-    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff);
+    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff, uniqueFor);
   }
 
   /**
@@ -76,7 +85,7 @@ public record WorkerOptions(
    * @return the settings
    */
   public WorkerOptions withMaxAttempts(int maxAttempts) {
-    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff);
+    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff, uniqueFor);
   }
 
   /**
@@ -86,7 +95,7 @@ public record WorkerOptions(
    * @return the settings
    */
   public WorkerOptions withTimeout(Duration timeout) {
-    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff);
+    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff, uniqueFor);
   }
 
   /**
@@ -96,6 +105,16 @@ public record WorkerOptions(
    * @return the settings
    */
   public WorkerOptions withBackoff(IntFunction<Duration> backoff) {
-    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff);
+    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff, uniqueFor);
+  }
+
+  /**
+   * Jobs of this worker unique within a period.
+   *
+   * @param period how long an equal job blocks a new one
+   * @return the settings
+   */
+  public WorkerOptions withUniqueFor(Duration period) {
+    return new WorkerOptions(queue, maxAttempts, priority, timeout, backoff, period);
   }
 }

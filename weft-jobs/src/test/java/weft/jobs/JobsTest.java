@@ -521,4 +521,39 @@ class JobsTest {
     assertThat(released.state()).as("released for another run").isEqualTo(JobState.AVAILABLE);
     assertThat(released.attempt()).as("the cut attempt is given back").isZero();
   }
+
+  static final class Once implements Worker {
+    @Override
+    public JobResult perform(Job job) {
+      return JobResult.ok();
+    }
+
+    @Override
+    public WorkerOptions options() {
+      return WorkerOptions.defaults().withUniqueFor(Duration.ofHours(1));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void workerUniquenessInsertAllAndPruning(String backend) throws Exception {
+    Once once = new Once();
+    Ok ok = new Ok();
+    start(backend, Map.of("default", 2), once, ok);
+    long a = jobs.insert(JobSpec.of(once, Map.of("k", 1)));
+    assertThat(jobs.insert(JobSpec.of(once, Map.of("k", 1))))
+        .as("the worker's uniqueness")
+        .isEqualTo(a);
+    List<Long> many =
+        jobs.insertAll(List.of(JobSpec.of(ok, Map.of("i", 1)), JobSpec.of(ok, Map.of("i", 2))));
+    assertThat(many).hasSize(2).doesNotHaveDuplicates();
+    for (long id : many) {
+      await(id, JobState.COMPLETED);
+    }
+    await(a, JobState.COMPLETED);
+    clock.now = clock.now.plus(Duration.ofDays(8));
+    int pruned = new weft.jobs.internal.JobTable(store, clock).prune(Duration.ofDays(7));
+    assertThat(pruned).isEqualTo(3);
+    assertThat(jobs.job(a)).isEmpty();
+  }
 }
