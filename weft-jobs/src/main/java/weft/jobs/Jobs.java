@@ -363,13 +363,20 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * Stops (or restarts) fetching for a queue; running jobs go on.
+   * Stops (or restarts) fetching for a queue; running jobs go on. Returns once the queue has taken
+   * it: after a pause, no new job of the queue starts on this node.
    *
    * @param queue the queue
    * @param paused true to pause
    */
   public void pause(String queue, boolean paused) {
-    node.send(queueOf(queue), new QueueRunner.Pause(paused));
+    var done = new java.util.concurrent.CompletableFuture<Void>();
+    node.send(queueOf(queue), new QueueRunner.Pause(paused, done));
+    try {
+      done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("queue " + queue + " did not answer", e);
+    }
   }
 
   /**

@@ -49,8 +49,8 @@ public final class QueueRunner {
   /** Change the concurrency limit. */
   public record Scale(int limit) {}
 
-  /** Stop or restart fetching. */
-  public record Pause(boolean paused) {}
+  /** Stop or restart fetching; {@code done} completes once no further fetch will start. */
+  public record Pause(boolean paused, java.util.concurrent.CompletableFuture<Void> done) {}
 
   /** Stop: let running attempts finish within the grace period, then release the rest. */
   public record Stop(Duration grace) {}
@@ -141,7 +141,10 @@ public final class QueueRunner {
       case Wake w -> {}
       case Completed(Job job) -> acks.add(job);
       case Scale(int n) -> limit = n;
-      case Pause(boolean p) -> paused = p;
+      case Pause(boolean p, var done) -> {
+        paused = p;
+        done.complete(null);
+      }
       case Down d -> attemptEnded(d);
       case Timeout(Pid attempt) -> {
         Running r = running.get(attempt);
