@@ -226,7 +226,8 @@ public final class Jobs implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(store.dataSource())
-          .locations("classpath:weft/jobs/migration/" + dialect)
+          .locations(
+              "classpath:weft/jobs/migration/" + dialect, "classpath:weft/jobs/migration/common")
           .table("weft_jobs_schema_history")
           .baselineOnMigrate(true)
           .baselineVersion("0")

@@ -365,23 +365,29 @@ class JobsTest {
     assertThat(slow.peak.get()).isEqualTo(2);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"sqlite", "postgres"})
-  void jobsLeftExecutingByACrashRunAgainAtStart(String backend) throws Exception {
-    Ok ok = new Ok();
+  /**
+   * What a crash leaves behind: a job marked executing by {@code node}, in tables created by a
+   * first, stopped start.
+   */
+  private long leftExecuting(String backend, Worker worker, String node) {
     store = store(backend);
-    // A first start creates the tables; then we leave what a crash leaves: a job marked executing.
     Jobs first =
-        Jobs.start(node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(ok));
+        Jobs.start(
+            this.node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(worker));
     first.stop(Duration.ofSeconds(1));
     long jobId =
-        store.transaction(
-            c -> new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(ok, Map.of())));
+        store.transaction(c ->
+            new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(worker, Map.of())));
     store.transaction(c ->
         Sql.update(
             c,
-            "update weft_jobs set state = 'executing', attempt = 1, attempted_by = 'node-a' where id = ?",
+            "update weft_jobs set state = 'executing', attempt = 1, attempted_by = ? where id = ?",
+            node,
             jobId));
+    return jobId;
+  }
+
+  private Jobs restart(Worker worker) {
     jobs =
         Jobs.start(
             node,
@@ -389,8 +395,17 @@ class JobsTest {
             JobsConfig.of("node-a", Map.of("default", 1))
                 .withClock(clock)
                 .withPollInterval(Duration.ofMillis(50)),
-            List.of(ok),
+            List.of(worker),
             List.of(events::add));
+    return jobs;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void jobsLeftExecutingByACrashRunAgainAtStart(String backend) throws Exception {
+    Ok ok = new Ok();
+    long jobId = leftExecuting(backend, ok, "node-a");
+    restart(ok);
     await(jobId, JobState.COMPLETED);
     assertThat(ok.ran).contains(jobId);
   }
@@ -459,31 +474,11 @@ class JobsTest {
   @ValueSource(strings = {"sqlite", "postgres"})
   void jobsOfANodeNotHeardFromAreRescued(String backend) throws Exception {
     Ok ok = new Ok();
-    store = store(backend);
-    Jobs first =
-        Jobs.start(node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(ok));
-    first.stop(Duration.ofSeconds(1));
-    long jobId =
-        store.transaction(
-            c -> new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(ok, Map.of())));
+    long jobId = leftExecuting(backend, ok, "node-dead");
     long stale = clock.now.minus(Duration.ofMinutes(2)).toEpochMilli();
-    store.transaction(c -> {
-      Sql.update(
-          c,
-          "update weft_jobs set state = 'executing', attempt = 1, attempted_by = 'node-dead' where id = ?",
-          jobId);
-      return Sql.update(
-          c, "insert into weft_job_nodes (name, seen_at) values ('node-dead', ?)", stale);
-    });
-    jobs =
-        Jobs.start(
-            node,
-            store,
-            JobsConfig.of("node-a", Map.of("default", 1))
-                .withClock(clock)
-                .withPollInterval(Duration.ofMillis(50)),
-            List.of(ok),
-            List.of(events::add));
+    store.transaction(c ->
+        Sql.update(c, "insert into weft_job_nodes (name, seen_at) values ('node-dead', ?)", stale));
+    restart(ok);
     await(jobId, JobState.COMPLETED);
     assertThat(jobs.job(jobId).orElseThrow().attempt())
         .as("the rescued attempt counts")
