@@ -1,0 +1,197 @@
+package weft.examples.chat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import weft.jobs.CronEntry;
+import weft.jobs.JobSpec;
+import weft.jobs.Jobs;
+import weft.jobs.JobsConfig;
+import weft.process.Node;
+import weft.store.Store;
+import weft.store.StoreConfig;
+import weft.web.channel.ConnectResult;
+import weft.web.channel.Socket;
+import weft.web.http.HttpConfig;
+import weft.web.http.HttpError;
+import weft.web.http.HttpServer;
+import weft.web.http.Response;
+import weft.web.http.Router;
+import weft.web.presence.Presence;
+import weft.web.presence.PresenceOptions;
+import weft.web.pubsub.PubSub;
+import weft.web.token.Tokens;
+
+/**
+ * The chat application: HTTP API, a Phoenix socket with room and user channels, presence, messages
+ * in SQLite, mentions as durable jobs and a retention cron, in one JVM.
+ */
+public final class ChatApp implements AutoCloseable {
+
+  /**
+   * The application's settings.
+   *
+   * @param port the HTTP port ({@code PORT}, default 4000; 0 picks a free one)
+   * @param dataDir where the database and the secret live ({@code WEFT_DATA}, default {@code
+   *     ./data})
+   * @param retention messages older than this are deleted daily (default 30 days)
+   */
+  public record Config(int port, Path dataDir, Duration retention) {
+
+    /**
+     * From the environment.
+     *
+     * @return the configuration
+     */
+    public static Config fromEnvironment() {
+      String port = System.getenv().getOrDefault("PORT", "4000");
+      String data = System.getenv().getOrDefault("WEFT_DATA", "data");
+      try {
+        return new Config(Integer.parseInt(port), Path.of(data), Duration.ofDays(30));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("PORT must be a number, got " + port, e);
+      }
+    }
+  }
+
+  private static final Duration TOKEN_AGE = Duration.ofDays(7);
+  private static final String SALT = "user socket";
+
+  private final Node node;
+  private final Store store;
+  private final Jobs jobs;
+  private final Presence presence;
+  private final HttpServer server;
+
+  private ChatApp(Config config) throws IOException {
+    Files.createDirectories(config.dataDir());
+    Tokens tokens = new Tokens(secret(config.dataDir()));
+    node = Node.start("chat");
+    store =
+        Store.open(
+            StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
+                .withMigrations("classpath:db/chat"));
+    PubSub pubsub = PubSub.start("chat", null);
+    presence = Presence.start(node, pubsub, PresenceOptions.defaults());
+    Messages messages = new Messages(store);
+    MentionWorker mentions = new MentionWorker(store, pubsub);
+    RetentionWorker retention = new RetentionWorker(messages, config.retention());
+    jobs =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("chat", Map.of("mentions", 5, "maintenance", 1))
+                .withCron(
+                    List.of(
+                        new CronEntry("retention", "0 3 * * *", JobSpec.of(retention, Map.of())))),
+            List.of(mentions, retention));
+    Socket socket =
+        Socket.builder(
+                pubsub,
+                (params, info) ->
+                    switch (tokens.verify(SALT, params.get("token"), TOKEN_AGE, String.class)) {
+                      case Tokens.Valid<String>(String user) ->
+                          ConnectResult.ok(Map.of("user", user), "user_socket:" + user);
+                      default -> ConnectResult.refuse();
+                    })
+            .channel("room:*", () -> new RoomChannel(store, messages, presence, jobs, mentions))
+            .channel("user:*", () -> new UserChannel(store))
+            .build();
+    Router router =
+        Router.builder()
+            .get("/health", req -> Response.json(Map.of("status", "ok")))
+            .scope(
+                "/api",
+                api ->
+                    api.json()
+                        .post("/session", req -> session(tokens, req.json(Session.class)))
+                        .get(
+                            "/rooms/:name/messages",
+                            req ->
+                                history(
+                                    messages,
+                                    req.pathParam("name"),
+                                    req.query("before").orElse(null),
+                                    req.query("limit").orElse("50"))))
+            .socket("/socket", socket)
+            .build();
+    server = HttpServer.start(node, HttpConfig.port(config.port()).withHost("0.0.0.0"), router);
+  }
+
+  record Session(String name) {}
+
+  private static Response session(Tokens tokens, Session s) {
+    if (s == null || !Names.valid(s.name())) {
+      throw HttpError.badRequest("name must be 1-32 letters, digits, _ or -");
+    }
+    return Response.json(Map.of("token", tokens.sign(SALT, s.name()), "user", s.name()));
+  }
+
+  private static Response history(Messages messages, String room, String before, String limitText) {
+    if (!Names.valid(room)) {
+      throw HttpError.badRequest("room must be 1-32 letters, digits, _ or -");
+    }
+    int limit;
+    Long beforeId;
+    try {
+      limit = Integer.parseInt(limitText);
+      beforeId = before == null ? null : Long.parseLong(before);
+    } catch (NumberFormatException e) {
+      throw HttpError.badRequest("before and limit must be numbers");
+    }
+    if (limit < 1 || limit > 100) {
+      throw HttpError.badRequest("limit must be 1-100");
+    }
+    return Response.json(Map.of("messages", messages.page(room, beforeId, limit)));
+  }
+
+  private static String secret(Path dataDir) throws IOException {
+    String env = System.getenv("WEFT_SECRET");
+    if (env != null && env.length() >= 32) {
+      return env;
+    }
+    Path file = dataDir.resolve("secret.key");
+    if (Files.exists(file)) {
+      return Files.readString(file).strip();
+    }
+    byte[] raw = new byte[36];
+    new SecureRandom().nextBytes(raw);
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Files.writeString(file, secret);
+    return secret;
+  }
+
+  /**
+   * Starts the application.
+   *
+   * @param config its settings
+   * @return the running application
+   * @throws IOException if the data directory cannot be used
+   */
+  public static ChatApp start(Config config) throws IOException {
+    return new ChatApp(config);
+  }
+
+  /**
+   * The port it listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.stop(Duration.ofSeconds(10));
+    jobs.stop(Duration.ofSeconds(10));
+    presence.stop();
+    node.close();
+    store.close();
+  }
+}

@@ -1,0 +1,20 @@
+package weft.examples.chat;
+
+/** Starts the chat on {@code PORT} (default 4000) with its data in {@code WEFT_DATA} (./data). */
+public final class Main {
+
+  private Main() {}
+
+  /**
+   * Runs the chat until the JVM is stopped.
+   *
+   * @param args ignored
+   * @throws Exception if it cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    ChatApp app = ChatApp.start(ChatApp.Config.fromEnvironment());
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "chat-shutdown"));
+    System.out.println("Weft chat is running at http://localhost:" + app.port());
+    Thread.currentThread().join();
+  }
+}
