@@ -125,11 +125,13 @@ public final class ChatApp implements AutoCloseable {
 
   record Session(String name) {}
 
+  record SessionToken(String token, String user) {}
+
   private static Response session(Tokens tokens, Session s) {
     if (s == null || !Names.valid(s.name())) {
       throw HttpError.badRequest("name must be 1-32 letters, digits, _ or -");
     }
-    return Response.json(Map.of("token", tokens.sign(SALT, s.name()), "user", s.name()));
+    return Response.json(new SessionToken(tokens.sign(SALT, s.name()), s.name()));
   }
 
   private static Response history(Messages messages, String room, String before, String limitText) {
