@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Node;
+import weft.testing.NodeScripts;
 import weft.web.http.HttpConfig;
 import weft.web.http.HttpServer;
 import weft.web.http.Router;
@@ -37,54 +37,17 @@ class JsClientConformanceTest {
   @BeforeAll
   static void installClient() throws Exception {
     assumeTrue(
-        onPath("node") && onPath("npm"),
+        NodeScripts.available(),
         "Node.js and npm are not installed: skipping the phoenix JS client conformance suite");
-    Files.createDirectories(JS);
-    for (String f : List.of("package.json", "package-lock.json", "conformance.js", "restart.js")) {
-      Files.copy(
-          Path.of("src", "test", "js", f),
-          JS.resolve(f),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-    if (!Files.isDirectory(JS.resolve("node_modules/phoenix"))) {
-      Result r = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(3));
-      assertThat(r.exit()).as("npm ci failed:\n" + r.output()).isZero();
-    }
+    NodeScripts.install(
+        Path.of("src", "test", "js"),
+        JS,
+        List.of("package.json", "package-lock.json", "conformance.js", "restart.js"));
   }
 
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  record Result(int exit, String output) {}
-
-  private static Result run(List<String> command, Duration limit)
+  private static NodeScripts.Result run(List<String> command, Duration limit)
       throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true).start();
-    var out = new java.io.ByteArrayOutputStream();
-    Thread reader =
-        Thread.ofVirtual()
-            .start(() -> {
-              try {
-                p.getInputStream().transferTo(out);
-              } catch (IOException e) {
-                // the process ended
-              }
-            });
-    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly();
-      reader.join();
-      return new Result(
-          -1, out.toString(StandardCharsets.UTF_8) + "\n(killed after " + limit + ")");
-    }
-    reader.join();
-    return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    return NodeScripts.run(JS, command, limit);
   }
 
   @BeforeEach
@@ -170,7 +133,7 @@ class JsClientConformanceTest {
 
   private void conform(String transport) throws Exception {
     String base = "ws://127.0.0.1:" + server.port();
-    Result r =
+    NodeScripts.Result r =
         run(
             List.of("node", "conformance.js", base + "/socket", base + "/quick", transport),
             Duration.ofMinutes(2));
