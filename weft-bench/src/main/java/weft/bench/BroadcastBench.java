@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,21 +83,7 @@ public final class BroadcastBench {
                   weft,
                   netty,
                   "raw Netty WebSocket"));
-      System.out.print(Reports.table(results));
-      Reports.write(
-          out,
-          "broadcast",
-          results,
-          "JDK "
-              + Runtime.version()
-              + ", "
-              + Runtime.getRuntime().availableProcessors()
-              + " cores, "
-              + clients
-              + " loopback clients in the same JVM, "
-              + Instant.now());
-      System.out.println(
-          "results written to " + out.toAbsolutePath().normalize() + "/broadcast.{csv,json,png}");
+      Reports.publish(out, "broadcast", results, clients + " loopback clients in the same JVM");
     } finally {
       http.shutdownNow();
     }

@@ -3,7 +3,6 @@ package weft.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,17 +79,7 @@ public final class CoreBench {
               median(CoreBench::idleBaseline),
               "blocked virtual threads"));
     }
-    String context =
-        "JDK "
-            + Runtime.version()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, "
-            + Instant.now();
-    System.out.print(Reports.table(results));
-    Reports.write(out, "core", results, context);
-    System.out.println(
-        "results written to " + out.toAbsolutePath().normalize() + "/core.{csv,json,png}");
+    Reports.publish(out, "core", results, "");
   }
 
   @FunctionalInterface

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -99,21 +98,7 @@ public final class JobsBench {
               floor,
               "plain JDBC insert+update"));
     }
-    System.out.print(Reports.table(results));
-    Reports.write(
-        out,
-        "jobs",
-        results,
-        "JDK "
-            + Runtime.version()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, "
-            + JOBS
-            + " jobs per run, "
-            + Instant.now());
-    System.out.println(
-        "results written to " + out.toAbsolutePath().normalize() + "/jobs.{csv,json,png}");
+    Reports.publish(out, "jobs", results, JOBS + " jobs per run");
   }
 
   @FunctionalInterface

@@ -53,6 +53,32 @@ public final class Reports {
   }
 
   /**
+   * Prints the table and writes the files, with a context line naming the JDK, the cores, the
+   * detail given and the time.
+   *
+   * @param dir the directory
+   * @param name the base file name
+   * @param results the results
+   * @param detail what else the reader should know about the run
+   * @throws IOException if writing fails
+   */
+  public static void publish(Path dir, String name, List<Result> results, String detail)
+      throws IOException {
+    String context =
+        "JDK "
+            + Runtime.version()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + (detail.isEmpty() ? "" : detail + ", ")
+            + java.time.Instant.now();
+    System.out.print(table(results));
+    write(dir, name, results, context);
+    System.out.println(
+        "results written to " + dir.toAbsolutePath().normalize() + "/" + name + ".{csv,json,png}");
+  }
+
+  /**
    * Writes {@code name.csv}, {@code name.json} and {@code name.png} into a directory.
    *
    * @param dir the directory, created if missing

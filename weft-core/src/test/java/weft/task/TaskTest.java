@@ -145,18 +145,28 @@ class TaskTest {
     InProcess.run(
         node,
         () -> {
+          // Task 0 finishes only after the consumer has taken a result: that must be task 1's.
+          java.util.concurrent.CountDownLatch firstTaken =
+              new java.util.concurrent.CountDownLatch(1);
           List<Integer> order =
               Task.asyncStream(
                       node,
                       List.of(0, 1),
                       i -> {
                         if (i == 0) {
-                          Process.sleep(Duration.ofMillis(200));
+                          try {
+                            firstTaken.await();
+                          } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                          }
                         }
                         return i;
                       },
                       StreamOptions.defaults().withMaxConcurrency(2).withOrdered(false))
-                  .map(r -> ((TaskResult.Ok<Integer>) r).value())
+                  .map(r -> {
+                    firstTaken.countDown();
+                    return ((TaskResult.Ok<Integer>) r).value();
+                  })
                   .toList();
           assertThat(order).containsExactly(1, 0);
         });

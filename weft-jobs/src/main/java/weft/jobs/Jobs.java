@@ -222,12 +222,15 @@ public final class Jobs implements AutoCloseable {
   }
 
   private static void migrate(Store store) {
-    String dialect = store.kind() == StoreConfig.Kind.POSTGRES ? "postgres" : "sqlite";
+    String idType =
+        store.kind() == StoreConfig.Kind.POSTGRES
+            ? "bigserial primary key"
+            : "integer primary key autoincrement";
     try {
       Flyway.configure()
           .dataSource(store.dataSource())
-          .locations(
-              "classpath:weft/jobs/migration/" + dialect, "classpath:weft/jobs/migration/common")
+          .locations("classpath:weft/jobs/migration")
+          .placeholders(Map.of("idType", idType))
           .table("weft_jobs_schema_history")
           .baselineOnMigrate(true)
           .baselineVersion("0")

@@ -1,5 +1,5 @@
 create table weft_jobs (
-  id bigserial primary key,
+  id ${idType},
   state varchar(16) not null,
   queue varchar(64) not null,
   worker varchar(255) not null,
