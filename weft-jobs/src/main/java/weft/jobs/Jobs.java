@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -20,6 +23,12 @@ import weft.process.Process;
 import weft.store.Store;
 import weft.store.StoreConfig;
 import weft.store.StoreException;
+import weft.supervisor.ChildSpec;
+import weft.supervisor.Restart;
+import weft.supervisor.Shutdown;
+import weft.supervisor.Strategy;
+import weft.supervisor.Supervisor;
+import weft.supervisor.SupervisorOptions;
 
 /**
  * A durable job queue in the style of Oban: jobs are rows in the application's database, queues run
@@ -52,22 +61,22 @@ public final class Jobs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
 
+  /** How long running jobs may take when a supervisor stops the queues. */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
+
   private final JobsConfig config;
   private final JobTable table;
-  private final Map<String, Pid> queues = new HashMap<>();
-  private final Pid maintenance;
+  private final Store store;
+  private final Map<String, QueueRunner> runners = new LinkedHashMap<>();
+  private final Map<String, Pid> queues = new ConcurrentHashMap<>();
   private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
-  private final Node node;
+  private volatile Node node;
+  private volatile Pid supervisor;
 
-  private Jobs(
-      Node node,
-      Store store,
-      JobsConfig config,
-      List<Worker> workers,
-      List<JobListener> listeners) {
+  private Jobs(Store store, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
     this.listeners.addAll(listeners);
-    this.node = node;
     this.config = config;
+    this.store = store;
     this.table = new JobTable(store, config.clock());
     Map<String, Worker> byName = new HashMap<>();
     for (Worker w : workers) {
@@ -87,22 +96,77 @@ public final class Jobs implements AutoCloseable {
     config
         .queues()
         .forEach((queue, limit) ->
-            queues.put(
+            runners.put(
                 queue,
-                node.spawn(
-                    new QueueRunner(
-                            queue,
-                            limit,
-                            config.node(),
-                            table,
-                            Map.copyOf(byName),
-                            config.pollInterval(),
-                            this::emit)
-                        ::run)));
-    this.maintenance = node.spawn(this::maintain);
-    this.cron = config.cron().isEmpty() ? null : node.spawn(this::cronLoop);
-    Connection listening = store.kind() == StoreConfig.Kind.POSTGRES ? openListener(store) : null;
-    this.listener = listening == null ? null : node.spawn(() -> listen(store, listening));
+                new QueueRunner(
+                    queue,
+                    limit,
+                    config.node(),
+                    table,
+                    Map.copyOf(byName),
+                    config.pollInterval(),
+                    this::emit,
+                    SHUTDOWN_GRACE)));
+  }
+
+  /**
+   * The job processes as one supervisor (id {@code "jobs"}, one-for-one) to put in an application's
+   * tree: a process per queue ({@code "queue:<name>"}), the rescue and prune loop ({@code
+   * "maintenance"}), the cron ({@code "cron"}, when there are entries) and, on PostgreSQL, the
+   * listener for new jobs ({@code "notifications"}). A queue that crashes is started again: the
+   * attempts it left are killed and its jobs made available again. When the supervisor stops it,
+   * running jobs get {@link #SHUTDOWN_GRACE} to finish; the rest are released for another run.
+   *
+   * @return the spec
+   */
+  public ChildSpec childSpec() {
+    List<ChildSpec> children = children();
+    return ChildSpec.supervisor(
+        "jobs",
+        () -> {
+          node = Process.node();
+          Pid pid = Supervisor.startLink(SUPERVISION, children);
+          supervisor = pid;
+          return pid;
+        });
+  }
+
+  private static final SupervisorOptions SUPERVISION =
+      SupervisorOptions.of(Strategy.ONE_FOR_ONE).withIntensity(10, Duration.ofSeconds(10));
+
+  private List<ChildSpec> children() {
+    List<ChildSpec> children = new ArrayList<>();
+    runners.forEach((queue, runner) ->
+        children.add(
+            ChildSpec.worker(
+                    "queue:" + queue,
+                    () -> {
+                      Pid pid = Process.spawnLink(runner::run);
+                      queues.put(queue, pid);
+                      return pid;
+                    })
+                .withRestart(Restart.TRANSIENT)
+                .withShutdown(Shutdown.timeout(SHUTDOWN_GRACE.plusSeconds(5)))));
+    children.add(
+        ChildSpec.worker("maintenance", () -> Process.spawnLink(this::maintain))
+            .withShutdown(Shutdown.brutalKill()));
+    if (!config.cron().isEmpty()) {
+      children.add(
+          ChildSpec.worker("cron", () -> Process.spawnLink(this::cronLoop))
+              .withShutdown(Shutdown.brutalKill()));
+    }
+    if (store.kind() == StoreConfig.Kind.POSTGRES) {
+      children.add(
+          ChildSpec.worker(
+                  "notifications",
+                  () -> {
+                    // LISTEN before the child counts as started: no insert after it is missed.
+                    Connection c = openListener(store);
+                    return Process.spawnLink(() -> listen(store, c));
+                  })
+              .withShutdown(Shutdown.brutalKill()));
+    }
+    return children;
   }
 
   /** Opens a connection that LISTENs for new jobs, before start returns (none is missed after). */
@@ -119,8 +183,6 @@ public final class Jobs implements AutoCloseable {
       return null;
     }
   }
-
-  private final Pid listener;
 
   /**
    * PostgreSQL LISTEN/NOTIFY: inserts on any node notify channel {@code weft_jobs} with the queue's
@@ -153,8 +215,6 @@ public final class Jobs implements AutoCloseable {
       }
     }
   }
-
-  private final Pid cron;
 
   private void cronLoop() {
     weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobCron");
@@ -199,7 +259,7 @@ public final class Jobs implements AutoCloseable {
    * @throws IllegalArgumentException if two workers share a name
    */
   public static Jobs start(Node node, Store store, JobsConfig config, List<Worker> workers) {
-    return new Jobs(node, store, config, workers, List.of());
+    return start(node, store, config, workers, List.of());
   }
 
   /**
@@ -218,7 +278,28 @@ public final class Jobs implements AutoCloseable {
       JobsConfig config,
       List<Worker> workers,
       List<JobListener> listeners) {
-    return new Jobs(node, store, config, workers, listeners);
+    Jobs jobs = create(store, config, workers, listeners);
+    jobs.node = node;
+    jobs.supervisor = Supervisor.start(node, SUPERVISION, jobs.children());
+    return jobs;
+  }
+
+  /**
+   * Prepares jobs for an application's supervision tree (see {@link #childSpec()}): creates the
+   * tables and makes this node's jobs left executing by a previous run available again, but starts
+   * no process.
+   *
+   * @param store the database (its migrations are applied first)
+   * @param config node name, queues, timings, clock
+   * @param workers the workers this node can run
+   * @param listeners hear every job state change
+   * @return the jobs, not running yet
+   * @throws StoreException if the job tables cannot be created
+   * @throws IllegalArgumentException if two workers share a name
+   */
+  public static Jobs create(
+      Store store, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
+    return new Jobs(store, config, workers, listeners);
   }
 
   private static void migrate(Store store) {
@@ -303,8 +384,9 @@ public final class Jobs implements AutoCloseable {
 
   private void wake(String queue) {
     Pid q = queues.get(queue);
-    if (q != null) {
-      node.send(q, new QueueRunner.Wake());
+    Node n = node;
+    if (q != null && n != null) {
+      n.send(q, new QueueRunner.Wake());
     }
   }
 
@@ -375,7 +457,7 @@ public final class Jobs implements AutoCloseable {
    */
   public void pause(String queue, boolean paused) {
     var done = new java.util.concurrent.CompletableFuture<Void>();
-    node.send(queueOf(queue), new QueueRunner.Pause(paused, done));
+    node().send(queueOf(queue), new QueueRunner.Pause(paused, done));
     try {
       done.get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -393,7 +475,15 @@ public final class Jobs implements AutoCloseable {
     if (limit < 1) {
       throw new IllegalArgumentException("a queue's limit is at least 1");
     }
-    node.send(queueOf(queue), new QueueRunner.Scale(limit));
+    node().send(queueOf(queue), new QueueRunner.Scale(limit));
+  }
+
+  private Node node() {
+    Node n = node;
+    if (n == null) {
+      throw new IllegalStateException("jobs have not been started");
+    }
+    return n;
   }
 
   private Pid queueOf(String queue) {
@@ -420,6 +510,29 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
+   * The latest jobs, newest first (for dashboards).
+   *
+   * @param state only jobs in this state, or null for all
+   * @param limit at most this many, 1-1000
+   * @return the jobs
+   */
+  public List<Job> recent(JobState state, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000, got " + limit);
+    }
+    return table.recent(state, limit);
+  }
+
+  /**
+   * The queues this node runs, with their processes while they run (for dashboards).
+   *
+   * @return queue name to pid
+   */
+  public Map<String, Pid> queueProcesses() {
+    return Map.copyOf(queues);
+  }
+
+  /**
    * Job counts by queue and state (for dashboards).
    *
    * @return queue to state to count
@@ -430,27 +543,32 @@ public final class Jobs implements AutoCloseable {
 
   /**
    * Stops gracefully: queues stop fetching, running jobs get {@code grace} to finish, the rest are
-   * killed and released for another run.
+   * killed and released for another run; then the job supervisor ends. Returns when done. Does
+   * nothing if the jobs never started.
    *
    * @param grace how long running jobs may take
    */
   public void stop(Duration grace) {
-    node.exit(maintenance, weft.process.ExitReason.KILL);
-    if (cron != null) {
-      node.exit(cron, weft.process.ExitReason.KILL);
-    }
-    if (listener != null) {
-      node.exit(listener, weft.process.ExitReason.KILL);
+    Node n = node;
+    Pid sup = supervisor;
+    if (n == null || sup == null) {
+      return;
     }
     for (Pid q : queues.values()) {
-      node.send(q, new QueueRunner.Stop(grace));
+      n.send(q, new QueueRunner.Stop(grace)); // transient: a queue that ends so stays ended
     }
     for (Pid q : queues.values()) {
       try {
-        node.awaitExit(q, grace.plusSeconds(10));
+        n.awaitExit(q, grace.plusSeconds(10));
       } catch (Exception e) {
         LOG.warn("queue {} did not stop in time", q);
       }
+    }
+    n.exit(sup, weft.process.ExitReason.SHUTDOWN);
+    try {
+      n.awaitExit(sup, Duration.ofSeconds(10));
+    } catch (Exception e) {
+      LOG.warn("the job supervisor did not stop in time");
     }
   }
 

@@ -161,6 +161,57 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * The store's keeper as a supervised worker (id {@code "store"}), for an application's tree:
+   * every {@code every} it checks out a connection and runs a validation query. When the database
+   * stops answering it logs that once, evicts the pool's connections (so none broken is handed out
+   * again) and logs again when the database is back. The pool itself is opened before the tree
+   * starts and closed after it stops; if the keeper crashes, its supervisor starts it again and
+   * checking goes on. {@link #healthy()} tells the last result.
+   *
+   * @param every how often to check
+   * @return the spec
+   */
+  public weft.supervisor.ChildSpec childSpec(java.time.Duration every) {
+    return weft.supervisor.ChildSpec.worker(
+            "store", () -> weft.process.Process.spawnLink(() -> keep(every)))
+        .withShutdown(weft.supervisor.Shutdown.brutalKill());
+  }
+
+  private volatile boolean healthy = true;
+
+  /**
+   * Whether the last check of the keeper ({@link #childSpec}) reached the database (true before the
+   * first check).
+   *
+   * @return the last result
+   */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  private void keep(java.time.Duration every) {
+    weft.process.internal.ProcessCore.CURRENT.get().behaviour("Store(" + kind() + ")");
+    while (true) {
+      boolean ok;
+      try (Connection c = pool.getConnection()) {
+        ok = c.isValid(5);
+      } catch (SQLException | RuntimeException e) {
+        ok = false;
+      }
+      if (ok != healthy) {
+        if (ok) {
+          LOG.info("the database answers again");
+        } else {
+          LOG.error("the database does not answer; evicting the pool's connections");
+          pool.getHikariPoolMXBean().softEvictConnections();
+        }
+        healthy = ok;
+      }
+      weft.process.Process.sleep(every);
+    }
+  }
+
+  /**
    * The pool, for code that wants plain JDBC or a query library.
    *
    * @return the data source

@@ -360,6 +360,19 @@ public final class JobTable {
             node));
   }
 
+  /**
+   * Makes a queue's jobs executing on this node available again, giving their attempt back (its
+   * runner crashed and its attempts were killed).
+   */
+  public int release(String node, String queue) {
+    return store.transaction(c ->
+        Sql.update(
+            c,
+            "update weft_jobs set state = 'available', attempt = attempt - 1 where state = 'executing' and attempted_by = ? and queue = ?",
+            node,
+            queue));
+  }
+
   /** Makes these executing jobs available again, giving their attempt back (a graceful stop). */
   public int release(List<Long> ids) {
     return store.transaction(c -> {
@@ -425,6 +438,23 @@ public final class JobTable {
 
   private static Optional<Job> get(Connection c, long id) throws SQLException {
     return Sql.one(c, "select " + COLUMNS + " from weft_jobs where id = ?", JobTable::job, id);
+  }
+
+  /** The latest jobs, newest first, optionally of one state only. */
+  public List<Job> recent(JobState state, int limit) {
+    return store.transaction(c ->
+        state == null
+            ? Sql.query(
+                c,
+                "select " + COLUMNS + " from weft_jobs order by id desc limit ?",
+                JobTable::job,
+                limit)
+            : Sql.query(
+                c,
+                "select " + COLUMNS + " from weft_jobs where state = ? order by id desc limit ?",
+                JobTable::job,
+                state.column(),
+                limit));
   }
 
   /** Job counts by queue and state. */

@@ -17,6 +17,7 @@ import weft.jobs.JobResult;
 import weft.jobs.JobState;
 import weft.jobs.Worker;
 import weft.process.Down;
+import weft.process.Exit;
 import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.process.Process;
@@ -65,6 +66,7 @@ public final class QueueRunner {
   private final Map<String, Worker> workers;
   private final Duration pollInterval;
   private final Consumer<JobEvent> events;
+  private final Duration shutdownGrace;
   private final Map<Pid, Running> running = new HashMap<>();
   private final Map<Pid, String> timedOut = new HashMap<>();
   private int limit;
@@ -80,6 +82,7 @@ public final class QueueRunner {
    * @param workers workers by name
    * @param pollInterval how often to look for due jobs
    * @param events where state changes go
+   * @param shutdownGrace how long running attempts may take when its supervisor stops it
    */
   public QueueRunner(
       String queue,
@@ -88,7 +91,9 @@ public final class QueueRunner {
       JobTable table,
       Map<String, Worker> workers,
       Duration pollInterval,
-      Consumer<JobEvent> events) {
+      Consumer<JobEvent> events,
+      Duration shutdownGrace) {
+    this.shutdownGrace = shutdownGrace;
     this.queue = queue;
     this.limit = limit;
     this.node = node;
@@ -108,31 +113,61 @@ public final class QueueRunner {
   // The runner's own pid, for its attempts to report to; written once at the start of run().
   private volatile Pid self;
 
-  /** The process body. */
+  /**
+   * The process body. It traps exits: an exit signal from its supervisor stops it gracefully
+   * (running attempts get the shutdown grace). One runner object outlives its processes: when a
+   * supervisor starts it again after a crash, the new process kills the attempts the old one left,
+   * writes the acknowledgements it held and makes the queue's jobs executing on this node available
+   * again. A killed process's thread may still finish a step, so steps hold the object's lock.
+   */
   public void run() {
     weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobQueue(" + queue + ")");
-    self = Process.self();
+    Process.trapExit(true);
+    synchronized (this) {
+      if (self != null) {
+        recover();
+      }
+      self = Process.self();
+    }
     while (true) {
       // Take what is already in the mailbox first; only when it is empty write the batched
       // acknowledgements and fetch, so a busy queue spends few transactions per job.
       Optional<Object> message = Process.receive(Duration.ZERO);
       if (message.isEmpty()) {
-        flushAcks();
-        if (!paused) {
-          fetch();
+        synchronized (this) {
+          flushAcks();
+          if (!paused) {
+            fetch();
+          }
         }
         message = Process.receive(pollInterval);
         if (message.isEmpty()) {
           continue;
         }
       }
-      if (!handle(message.get())) {
-        return;
-      }
-      if (acks.size() >= MAX_ACK_BATCH) {
-        flushAcks();
+      synchronized (this) {
+        if (!handle(message.get())) {
+          return;
+        }
+        if (acks.size() >= MAX_ACK_BATCH) {
+          flushAcks();
+        }
       }
     }
+  }
+
+  private void recover() {
+    for (Pid p : running.keySet()) {
+      Process.exit(p, ExitReason.KILL);
+    }
+    running.clear();
+    timedOut.clear();
+    flushAcks();
+    int released = table.release(node, queue);
+    LOG.warn(
+        "queue {} restarted; {} job(s) its previous runner left executing are available again",
+        queue,
+        released);
   }
 
   /** Handles one message; false when the queue must end. */
@@ -158,6 +193,10 @@ public final class QueueRunner {
       case Stop(Duration grace) -> {
         stop(grace);
         return false;
+      }
+      case Exit(Pid from, ExitReason reason) -> {
+        stop(shutdownGrace); // only the supervisor is linked: attempts are monitored
+        throw Process.exit(reason);
       }
       default -> LOG.debug("queue {} ignored {}", queue, message);
     }

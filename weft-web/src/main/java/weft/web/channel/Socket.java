@@ -56,6 +56,22 @@ public final class Socket {
         Objects.requireNonNull(pubsub, "pubsub"), Objects.requireNonNull(handler, "handler"));
   }
 
+  /**
+   * Sends an event to every client joined to a topic, on every node, from outside any channel (as
+   * Phoenix's {@code Endpoint.broadcast/3}): from a job, a timer or a request. The payload is
+   * encoded once per serializer and written to the subscribed connections.
+   *
+   * @param pubsub the PubSub the sockets use
+   * @param topic the topic, such as {@code "room:lobby"}
+   * @param event the event name
+   * @param payload a record, map or JSON node, sent as a JSON object
+   */
+  public static void broadcast(PubSub pubsub, String topic, String event, Object payload) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(event, "event");
+    pubsub.broadcast(topic, new weft.web.channel.internal.Broadcast(topic, event, payload));
+  }
+
   /** The PubSub. */
   public PubSub pubsub() {
     return pubsub;

@@ -106,6 +106,23 @@ public record HttpConfig(
   }
 
   /**
+   * The same settings on another port.
+   *
+   * @param port 0-65535 (0 picks a free one)
+   * @return the new configuration
+   */
+  public HttpConfig withPort(int port) {
+    return new HttpConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        eventLoopThreads);
+  }
+
+  /**
    * With another bind address.
    *
    * @param host the address

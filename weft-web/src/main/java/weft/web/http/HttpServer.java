@@ -105,6 +105,15 @@ public final class HttpServer {
   }
 
   /**
+   * Whether it still accepts connections (it has not been stopped).
+   *
+   * @return true while listening
+   */
+  public boolean isListening() {
+    return serverChannel.isOpen();
+  }
+
+  /**
    * The I/O transport in use.
    *
    * @return {@code "epoll"} or {@code "nio"}

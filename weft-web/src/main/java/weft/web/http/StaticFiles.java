@@ -29,6 +29,9 @@ import java.util.Objects;
  * index.html}. Nothing outside the directory is ever served: {@code ..} segments, encoded or not,
  * and links leading outside give 404, as do missing files. Compression is the server's (gzip when
  * the client accepts it).
+ *
+ * <p>{@link #resources(String)} serves files packaged on the class path the same way (for assets
+ * inside a jar, such as the Phoenix client of {@code weft-phoenix-js}); each is read once and kept.
  */
 public final class StaticFiles {
 
@@ -79,7 +82,72 @@ public final class StaticFiles {
     return req -> serve(root, req);
   }
 
-  private static Response serve(Path root, Request req) throws IOException {
+  /**
+   * A handler serving class-path resources under a root (such as {@code "weft/js"}); the route's
+   * {@code *path} parameter names the resource. Resources are immutable, so each is read once, kept
+   * in memory and given an etag from its content; a missing one is a 404.
+   *
+   * @param root the resource folder, without leading or trailing {@code /}
+   * @return the handler
+   */
+  public static Handler resources(String root) {
+    Objects.requireNonNull(root, "root");
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    ClassLoader from = loader != null ? loader : StaticFiles.class.getClassLoader();
+    Map<String, Resource> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    return req -> {
+      String rel = safeRelative(req);
+      Resource r = cache.get(rel);
+      if (r == null) {
+        r = Resource.load(from, root + "/" + rel);
+        if (r == Resource.MISSING) {
+          throw HttpError.notFound("not found"); // misses are not kept: any path may be asked
+        }
+        cache.put(rel, r);
+      }
+      String etag = r.etag();
+      if (req.header("if-none-match").map(h -> h.contains(etag)).orElse(false)) {
+        return Response.status(304).withHeader("etag", etag);
+      }
+      return Response.bytes(r.bytes(), r.type())
+          .withHeader("etag", etag)
+          .withHeader("cache-control", "no-cache");
+    };
+  }
+
+  private record Resource(byte[] bytes, String type, String etag) {
+    static final Resource MISSING = new Resource(new byte[0], "", "");
+
+    static Resource load(ClassLoader loader, String name) {
+      if (name.endsWith("/")) {
+        return MISSING;
+      }
+      java.net.URL url = loader.getResource(name);
+      if (url == null || isDirectory(url)) {
+        return MISSING;
+      }
+      try (InputStream in = url.openStream()) {
+        byte[] bytes = in.readAllBytes();
+        String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(bytes)) + "\"";
+        return new Resource(bytes, typeOf(name), etag);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot read resource " + name, e);
+      }
+    }
+  }
+
+  private static boolean isDirectory(java.net.URL url) {
+    if (url.getProtocol().equals("file")) {
+      try {
+        return Files.isDirectory(Path.of(url.toURI()));
+      } catch (java.net.URISyntaxException e) {
+        return true;
+      }
+    }
+    return url.getPath().endsWith("/");
+  }
+
+  private static String safeRelative(Request req) {
     String rel = req.pathParams().getOrDefault("path", "");
     if (rel.indexOf('\0') >= 0 || rel.indexOf('\\') >= 0) {
       throw HttpError.notFound("not found");
@@ -89,6 +157,11 @@ public final class StaticFiles {
         throw HttpError.notFound("not found");
       }
     }
+    return rel;
+  }
+
+  private static Response serve(Path root, Request req) throws IOException {
+    String rel = safeRelative(req);
     Path file = root.resolve(rel).normalize();
     try {
       file = file.toRealPath();
@@ -162,7 +235,17 @@ public final class StaticFiles {
   }
 
   static String contentType(Path file) throws IOException {
-    String name = file.getFileName().toString();
+    String type = typeOf(file.getFileName().toString());
+    if (!type.equals(OCTETS)) {
+      return type;
+    }
+    String probed = Files.probeContentType(file);
+    return probed != null ? probed : OCTETS;
+  }
+
+  private static final String OCTETS = "application/octet-stream";
+
+  private static String typeOf(String name) {
     int dot = name.lastIndexOf('.');
     if (dot >= 0) {
       String type = TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
@@ -170,7 +253,6 @@ public final class StaticFiles {
         return type;
       }
     }
-    String probed = Files.probeContentType(file);
-    return probed != null ? probed : "application/octet-stream";
+    return OCTETS;
   }
 }

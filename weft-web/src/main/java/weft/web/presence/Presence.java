@@ -11,6 +11,7 @@ import weft.process.ExitReason;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.supervisor.ChildSpec;
 import weft.web.channel.ChannelContext;
 import weft.web.channel.internal.Broadcast;
 import weft.web.pubsub.PubSub;
@@ -36,18 +37,18 @@ import weft.web.pubsub.PubSub;
  */
 public final class Presence {
 
-  private final Pid tracker;
+  private final Tracker server;
   private final String replica;
+  private volatile Pid tracker;
   private volatile PresenceState view = PresenceState.EMPTY;
 
-  private Presence(Node node, PubSub pubsub, PresenceOptions options) {
+  private Presence(PubSub pubsub, PresenceOptions options) {
     this.replica = pubsub.name() + "#" + UUID.randomUUID().toString().substring(0, 8);
-    this.tracker =
-        GenServer.start(node, new Tracker(this, pubsub, replica, options), StartOptions.defaults());
+    this.server = new Tracker(this, pubsub, replica, options);
   }
 
   /**
-   * Starts this node's presence tracker.
+   * Starts this node's presence tracker on its own, outside any supervision tree.
    *
    * @param node the node
    * @param pubsub the PubSub that joins the nodes and reaches the channels
@@ -55,8 +56,38 @@ public final class Presence {
    * @return the presence
    */
   public static Presence start(Node node, PubSub pubsub, PresenceOptions options) {
-    return new Presence(
-        Objects.requireNonNull(node, "node"), Objects.requireNonNull(pubsub, "pubsub"), options);
+    Presence p = create(pubsub, options);
+    p.tracker =
+        GenServer.start(Objects.requireNonNull(node, "node"), p.server, StartOptions.defaults());
+    return p;
+  }
+
+  /**
+   * This node's presence, to be started by a supervisor through {@link #childSpec()}.
+   *
+   * @param pubsub the PubSub that joins the nodes and reaches the channels
+   * @param options heartbeat and down timeout
+   * @return the presence, not started
+   */
+  public static Presence create(PubSub pubsub, PresenceOptions options) {
+    return new Presence(Objects.requireNonNull(pubsub, "pubsub"), options);
+  }
+
+  /**
+   * The tracker as a supervised worker (id {@code "presence"}). If it crashes, the supervisor
+   * starts it again with this node's presences intact: tracked processes stay tracked and clients
+   * see no diff. Calls made while it is down fail as calls to a dead process do.
+   *
+   * @return the spec
+   */
+  public ChildSpec childSpec() {
+    return ChildSpec.worker(
+        "presence",
+        () -> {
+          Pid pid = GenServer.startLink(server, StartOptions.defaults());
+          tracker = pid;
+          return pid;
+        });
   }
 
   void view(PresenceState state) {
@@ -78,7 +109,11 @@ public final class Presence {
    * @return the pid
    */
   public Pid tracker() {
-    return tracker;
+    Pid pid = tracker;
+    if (pid == null) {
+      throw new IllegalStateException("the presence tracker has not been started");
+    }
+    return pid;
   }
 
   /**
@@ -106,7 +141,7 @@ public final class Presence {
    */
   public String track(Pid pid, String topic, String key, Object meta) {
     return (String)
-        unwrap(GenServer.call(tracker, new Tracker.Track(pid, topic, key, object(meta))));
+        unwrap(GenServer.call(tracker(), new Tracker.Track(pid, topic, key, object(meta))));
   }
 
   /**
@@ -122,7 +157,7 @@ public final class Presence {
    */
   public String update(Pid pid, String topic, String key, Object meta) {
     return (String)
-        unwrap(GenServer.call(tracker, new Tracker.Update(pid, topic, key, object(meta))));
+        unwrap(GenServer.call(tracker(), new Tracker.Update(pid, topic, key, object(meta))));
   }
 
   /**
@@ -133,7 +168,7 @@ public final class Presence {
    * @param key the key
    */
   public void untrack(Pid pid, String topic, String key) {
-    GenServer.call(tracker, new Tracker.Untrack(pid, topic, key));
+    GenServer.call(tracker(), new Tracker.Untrack(pid, topic, key));
   }
 
   /**
@@ -159,7 +194,7 @@ public final class Presence {
 
   /** Stops the tracker; this node's presences leave the other nodes after their timeout. */
   public void stop() {
-    GenServer.stop(tracker, ExitReason.SHUTDOWN, GenServer.DEFAULT_CALL_TIMEOUT);
+    GenServer.stop(tracker(), ExitReason.SHUTDOWN, GenServer.DEFAULT_CALL_TIMEOUT);
   }
 
   private static ObjectNode object(Object meta) {

@@ -23,6 +23,12 @@ import weft.web.pubsub.PubSub;
  * versions from other nodes are merged. Diffs are broadcast as presence_diff to this node's own
  * subscribers only (each node computes its own diffs, as Phoenix does). The merged state is
  * published in a volatile field, so reads never wait for this process.
+ *
+ * Restarts: one Tracker object outlives its processes (as an ETS table given to an heir would).
+ * When a supervisor starts it again after a crash, init monitors every still-tracked process anew
+ * (ended ones leave at once) and the replica goes on at its version, so neither the channels nor
+ * the other nodes notice. A killed process's thread may still finish a handler, so handlers and
+ * init hold the object's lock.
  */
 final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
@@ -65,14 +71,19 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   }
 
   @Override
-  public InitResult<Tracker> init() {
+  public synchronized InitResult<Tracker> init() {
+    monitoring.clear();
+    for (Pid pid : refsByPid.keySet()) {
+      monitoring.add(pid);
+      Process.monitor(pid);
+    }
     pubsub.subscribe(TOPIC);
     Process.sendInterval(Process.self(), new Tick(), options.heartbeat());
     return InitResult.ok(this);
   }
 
   @Override
-  public CallResult<Tracker> handleCall(Request request, From from, Tracker self) {
+  public synchronized CallResult<Tracker> handleCall(Request request, From from, Tracker self) {
     Object reply =
         switch (request) {
           case Track(Pid pid, String topic, String key, ObjectNode meta) -> {
@@ -142,7 +153,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   }
 
   @Override
-  public Result<Tracker> handleInfo(Object message, Tracker self) {
+  public synchronized Result<Tracker> handleInfo(Object message, Tracker self) {
     switch (message) {
       case Published(PresenceState.Replica r) when !r.replica().equals(replica) -> {
         lastHeard.put(r.replica(), System.nanoTime());

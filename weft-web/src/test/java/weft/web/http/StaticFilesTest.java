@@ -30,7 +30,10 @@ class StaticFilesTest {
         HttpServer.start(
             node,
             HttpConfig.port(0),
-            Router.builder().get("/assets/*path", StaticFiles.serve(pub)).build());
+            Router.builder()
+                .get("/assets/*path", StaticFiles.serve(pub))
+                .get("/packaged/*path", StaticFiles.resources("weft/testassets"))
+                .build());
   }
 
   @AfterEach
@@ -48,6 +51,20 @@ class StaticFilesTest {
       raw.send(req.append("\r\n").toString());
       return raw.read();
     }
+  }
+
+  @Test
+  void servesClassPathResourcesWithEtagsAndNothingOutsideTheRoot() throws Exception {
+    RawHttp.Reply css = get("/packaged/css/site.css");
+    assertThat(css.status()).isEqualTo(200);
+    assertThat(css.body()).isEqualTo("body{color:red}\n");
+    assertThat(css.headers()).containsEntry("content-type", "text/css; charset=utf-8");
+    String etag = css.headers().get("etag");
+    assertThat(get("/packaged/css/site.css", "if-none-match: " + etag).status()).isEqualTo(304);
+    assertThat(get("/packaged/css/missing.css").status()).isEqualTo(404);
+    assertThat(get("/packaged/css/").status()).isEqualTo(404);
+    assertThat(get("/packaged/../testassets/css/site.css").status()).isEqualTo(404);
+    assertThat(get("/packaged/%2e%2e/weft/testassets/css/site.css").status()).isEqualTo(404);
   }
 
   @Test

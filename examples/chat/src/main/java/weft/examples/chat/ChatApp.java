@@ -8,20 +8,29 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
+import weft.dashboard.Dashboard;
+import weft.dashboard.DashboardOptions;
 import weft.jobs.CronEntry;
 import weft.jobs.JobSpec;
 import weft.jobs.Jobs;
 import weft.jobs.JobsConfig;
+import weft.process.ExitReason;
 import weft.process.Node;
+import weft.process.Pid;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.supervisor.Strategy;
+import weft.supervisor.Supervisor;
+import weft.supervisor.SupervisorOptions;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.Socket;
+import weft.web.http.Endpoint;
 import weft.web.http.HttpConfig;
 import weft.web.http.HttpError;
-import weft.web.http.HttpServer;
 import weft.web.http.Response;
 import weft.web.http.Router;
+import weft.web.http.StaticFiles;
 import weft.web.presence.Presence;
 import weft.web.presence.PresenceOptions;
 import weft.web.pubsub.PubSub;
@@ -40,8 +49,10 @@ public final class ChatApp implements AutoCloseable {
    * @param dataDir where the database and the secret live ({@code WEFT_DATA}, default {@code
    *     ./data})
    * @param retention messages older than this are deleted daily (default 30 days)
+   * @param dashboardPassword the dashboard's password ({@code WEFT_DASHBOARD_PASSWORD}); null to
+   *     generate one, printed at start
    */
-  public record Config(int port, Path dataDir, Duration retention) {
+  public record Config(int port, Path dataDir, Duration retention, String dashboardPassword) {
 
     /**
      * From the environment.
@@ -52,7 +63,11 @@ public final class ChatApp implements AutoCloseable {
       String port = System.getenv().getOrDefault("PORT", "4000");
       String data = System.getenv().getOrDefault("WEFT_DATA", "data");
       try {
-        return new Config(Integer.parseInt(port), Path.of(data), Duration.ofDays(30));
+        return new Config(
+            Integer.parseInt(port),
+            Path.of(data),
+            Duration.ofDays(30),
+            System.getenv("WEFT_DASHBOARD_PASSWORD"));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("PORT must be a number, got " + port, e);
       }
@@ -62,34 +77,46 @@ public final class ChatApp implements AutoCloseable {
   private static final Duration TOKEN_AGE = Duration.ofDays(7);
   private static final String SALT = "user socket";
 
+  /** The root supervisor's registered name. */
+  public static final String ROOT = "chat";
+
   private final Node node;
   private final Store store;
   private final Jobs jobs;
-  private final Presence presence;
-  private final HttpServer server;
+  private final Endpoint endpoint;
+  private final Dashboard dashboard;
+  private final Pid root;
 
   private ChatApp(Config config) throws IOException {
     Files.createDirectories(config.dataDir());
-    Tokens tokens = new Tokens(secret(config.dataDir()));
+    String secret = secret(config.dataDir());
+    Tokens tokens = new Tokens(secret);
     node = Node.start("chat");
     store =
         Store.open(
             StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
                 .withMigrations("classpath:db/chat"));
     PubSub pubsub = PubSub.start("chat", null);
-    presence = Presence.start(node, pubsub, PresenceOptions.defaults());
+    Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Messages messages = new Messages(store);
     MentionWorker mentions = new MentionWorker(store, pubsub);
     RetentionWorker retention = new RetentionWorker(messages, config.retention());
     jobs =
-        Jobs.start(
-            node,
+        Jobs.create(
             store,
             JobsConfig.of("chat", Map.of("mentions", 5, "maintenance", 1))
                 .withCron(
                     List.of(
                         new CronEntry("retention", "0 3 * * *", JobSpec.of(retention, Map.of())))),
-            List.of(mentions, retention));
+            List.of(mentions, retention),
+            List.of());
+    dashboard =
+        Dashboard.create(
+            pubsub,
+            DashboardOptions.of(secret)
+                .withPassword(config.dashboardPassword())
+                .withRootSupervisor(ROOT)
+                .withJobs(jobs));
     Socket socket =
         Socket.builder(
                 pubsub,
@@ -102,8 +129,11 @@ public final class ChatApp implements AutoCloseable {
             .channel("room:*", () -> new RoomChannel(store, messages, presence, jobs, mentions))
             .channel("user:*", () -> new UserChannel(store))
             .build();
-    Router router =
+    Router.Builder routes =
         Router.builder()
+            .get("/", req -> page())
+            .get("/assets/*path", StaticFiles.resources("weft/chat/static"))
+            .get("/js/*path", StaticFiles.resources("weft/js"))
             .get("/health", req -> Response.json(Map.of("status", "ok")))
             .scope(
                 "/api",
@@ -118,9 +148,33 @@ public final class ChatApp implements AutoCloseable {
                                     req.pathParam("name"),
                                     req.query("before").orElse(null),
                                     req.query("limit").orElse("50"))))
-            .socket("/socket", socket)
-            .build();
-    server = HttpServer.start(node, HttpConfig.port(config.port()).withHost("0.0.0.0"), router);
+            .socket("/socket", socket);
+    endpoint =
+        Endpoint.create(
+            HttpConfig.port(config.port()).withHost("0.0.0.0"),
+            dashboard.mount(routes).build(),
+            Duration.ofSeconds(10));
+    // Started in this order and stopped in the reverse: the endpoint stops taking requests first,
+    // the store's keeper goes last. One-for-one: a crash in one part restarts only that part.
+    root =
+        Supervisor.start(
+            node,
+            SupervisorOptions.of(Strategy.ONE_FOR_ONE)
+                .withIntensity(5, Duration.ofSeconds(10))
+                .withName(ROOT),
+            List.of(
+                store.childSpec(Duration.ofSeconds(5)),
+                presence.childSpec(),
+                jobs.childSpec(),
+                dashboard.childSpec(),
+                endpoint.childSpec()));
+  }
+
+  private static Response page() throws IOException {
+    try (var in = ChatApp.class.getResourceAsStream("/weft/chat/static/index.html")) {
+      return Response.bytes(in.readAllBytes(), "text/html; charset=utf-8")
+          .withHeader("cache-control", "no-cache");
+    }
   }
 
   record Session(String name) {}
@@ -185,14 +239,39 @@ public final class ChatApp implements AutoCloseable {
    * @return the port
    */
   public int port() {
-    return server.port();
+    return endpoint.port();
   }
 
+  /**
+   * The dashboard (for its password).
+   *
+   * @return the dashboard
+   */
+  public Dashboard dashboard() {
+    return dashboard;
+  }
+
+  /**
+   * The node the application runs on.
+   *
+   * @return the node
+   */
+  public Node node() {
+    return node;
+  }
+
+  /**
+   * Stops in reverse start order (requests drain for up to 10 s, running jobs get their grace),
+   * then closes the database.
+   */
   @Override
   public void close() {
-    server.stop(Duration.ofSeconds(10));
-    jobs.stop(Duration.ofSeconds(10));
-    presence.stop();
+    node.exit(root, ExitReason.SHUTDOWN);
+    try {
+      node.awaitExit(root, Duration.ofSeconds(60));
+    } catch (Exception e) {
+      LoggerFactory.getLogger(ChatApp.class).warn("the application did not stop in time");
+    }
     node.close();
     store.close();
   }

@@ -15,6 +15,16 @@ public final class Main {
     ChatApp app = ChatApp.start(ChatApp.Config.fromEnvironment());
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "chat-shutdown"));
     System.out.println("Weft chat is running at http://localhost:" + app.port());
+    if (app.dashboard().passwordGenerated()) {
+      System.out.println(
+          "Dashboard: http://localhost:"
+              + app.port()
+              + "/dashboard  password: "
+              + app.dashboard().password()
+              + "  (set WEFT_DASHBOARD_PASSWORD to choose one)");
+    } else {
+      System.out.println("Dashboard: http://localhost:" + app.port() + "/dashboard");
+    }
     Thread.currentThread().join();
   }
 }

@@ -6,7 +6,7 @@ import weft.jobs.Worker;
 import weft.jobs.WorkerOptions;
 import weft.store.Sql;
 import weft.store.Store;
-import weft.web.channel.internal.Broadcast;
+import weft.web.channel.Socket;
 import weft.web.pubsub.PubSub;
 
 /**
@@ -44,10 +44,8 @@ final class MentionWorker implements Worker {
                 a.body(),
                 online ? 1 : 0));
     if (stored == 1 && online) {
-      pubsub.broadcast(
-          topic,
-          new Broadcast(
-              topic, "mention", new UserChannel.Mention(a.room(), a.from(), a.id(), a.body())));
+      Socket.broadcast(
+          pubsub, topic, "mention", new UserChannel.Mention(a.room(), a.from(), a.id(), a.body()));
     }
     return JobResult.ok();
   }

@@ -34,7 +34,8 @@ class ChatContractTest {
   @ParameterizedTest
   @ValueSource(strings = {"websocket", "longpoll"})
   void chatContractHoldsWithThePhoenixClient(String transport) throws Exception {
-    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30)))) {
+    try (ChatApp app =
+        ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "test-password"))) {
       NodeScripts.Result r =
           NodeScripts.run(
               JS,
