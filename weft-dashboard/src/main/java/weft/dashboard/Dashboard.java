@@ -154,7 +154,10 @@ public final class Dashboard {
                                       .orElse("?")));
                       default -> ConnectResult.refuse();
                     })
-            .channel(Sampler.TOPIC, () -> new LiveChannel(node, () -> sampler, options.jobs()))
+            .channel(
+                Sampler.TOPIC,
+                () ->
+                    new LiveChannel(node, () -> sampler, options.jobs(), options.rootSupervisor()))
             .build();
     return router
         .get("/dashboard", this::page)

@@ -242,7 +242,39 @@ class JobsTest {
     }
   }
 
+  /** Hangs on its first attempt (until killed), succeeds on the next. */
+  static final class HangsOnce implements Worker {
+    final CountDownLatch started = new CountDownLatch(1);
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public JobResult perform(Job job) {
+      if (calls.incrementAndGet() == 1) {
+        started.countDown();
+        weft.process.Process.sleep(Duration.ofMinutes(5));
+      }
+      return JobResult.ok();
+    }
+  }
+
   // ---------------------------------------------------------------- tests
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgres"})
+  void aKilledQueueIsRestartedAndItsRunningJobRunsAgain(String backend) throws Exception {
+    HangsOnce worker = new HangsOnce();
+    start(backend, Map.of("default", 2), worker);
+    long id = jobs.insert(JobSpec.of(worker, new Args(1)));
+    assertThat(worker.started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    weft.process.Pid first = jobs.queueProcesses().get("default");
+    node.exit(first, weft.process.ExitReason.KILL);
+    await(id, JobState.COMPLETED);
+    assertThat(worker.calls.get()).isEqualTo(2);
+    assertThat(jobs.queueProcesses().get("default")).isNotEqualTo(first);
+    Job job = jobs.job(id).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(job.attempt()).as("the killed attempt is given back").isEqualTo(1);
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgres"})

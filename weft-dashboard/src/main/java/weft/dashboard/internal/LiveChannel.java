@@ -32,6 +32,7 @@ public final class LiveChannel implements Channel {
   private final Node node;
   private final Supplier<Pid> sampler;
   private final Jobs jobs;
+  private final String root;
 
   /**
    * A channel.
@@ -39,11 +40,13 @@ public final class LiveChannel implements Channel {
    * @param node the node whose processes may be killed
    * @param sampler the sampler's current pid
    * @param jobs the jobs, or null
+   * @param root the root supervisor's registered name (it may not be killed), or null
    */
-  public LiveChannel(Node node, Supplier<Pid> sampler, Jobs jobs) {
+  public LiveChannel(Node node, Supplier<Pid> sampler, Jobs jobs, String root) {
     this.node = node;
     this.sampler = sampler;
     this.jobs = jobs;
+    this.root = root;
   }
 
   @Override
@@ -77,6 +80,11 @@ public final class LiveChannel implements Channel {
       return InResult.replyError(Map.of("reason", "no process " + pidText));
     }
     ProcessInfo p = target.get();
+    if (root != null && p.name().filter(root::equals).isPresent()) {
+      AUDIT.warn("dashboard user at {} was refused killing the root supervisor {}", who, pidText);
+      return InResult.replyError(
+          Map.of("reason", "the root supervisor has no supervisor to restart it"));
+    }
     AUDIT.warn(
         "dashboard user at {} killed process {} (name {}, behaviour {})",
         who,

@@ -32,7 +32,7 @@ public final class Sampler implements GenServer<Sampler, Sampler.Request> {
   /** The latest sample and the history, as {@link Snapshot}. */
   public record Latest() implements Request {}
 
-  /** What a page starts from. */
+  /** What a page starts from (the sample is null until the first is taken). */
   public record Snapshot(Sample sample, List<Sample.Point> history) {}
 
   private record Tick() {}
@@ -72,7 +72,9 @@ public final class Sampler implements GenServer<Sampler, Sampler.Request> {
   @Override
   public InitResult<Sampler> init() {
     taking = collector.get();
-    sample();
+    // The first sample is taken after init: reading the tree calls the supervisor that is
+    // starting this process, which answers only once init has returned.
+    Process.send(Process.self(), new Tick());
     Process.sendInterval(Process.self(), new Tick(), interval);
     return InitResult.ok(this);
   }

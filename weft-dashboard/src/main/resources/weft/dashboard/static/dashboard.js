@@ -93,7 +93,7 @@
     table("by-mailbox", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.byMailbox.map(procRow));
     table("oldest", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.oldest.map(procRow));
 
-    $("tree").replaceChildren(...(s.tree ? [treeNode(s.tree)] : [el("li", {}, "no supervision tree configured")]));
+    $("tree").replaceChildren(...(s.tree ? [treeNode(s.tree, true)] : [el("li", {}, "no supervision tree configured")]));
 
     $("socket-counts").textContent = s.sockets.sockets + " sockets, " + s.sockets.channels + " channels";
     table("channel-topics", ["topic", "channels"], s.sockets.topics.map((t) => [t.topic, String(t.count)]));
@@ -115,11 +115,11 @@
     drawCharts();
   }
 
-  function treeNode(t) {
+  function treeNode(t, isRoot) {
     const label = el("span", { class: "node " + t.type },
       el("strong", {}, t.id), " ", el("code", { class: "pid" }, t.pid || "restarting"), " ", t.behaviour || "");
-    const item = el("li", { "data-child-id": t.id, "data-pid": t.pid || "" }, label, " ", killButton(t.pid, t.id));
-    if (t.children && t.children.length) item.append(el("ul", {}, ...t.children.map(treeNode)));
+    const item = el("li", { "data-child-id": t.id, "data-pid": t.pid || "" }, label, " ", isRoot ? null : killButton(t.pid, t.id));
+    if (t.children && t.children.length) item.append(el("ul", {}, ...t.children.map((c) => treeNode(c, false))));
     return item;
   }
 

@@ -111,4 +111,46 @@ class PresenceTest {
           assertThat(p2.list("room:x").has("bob")).isTrue();
         });
   }
+
+  @Test
+  void aSupervisedTrackerRestartsWithItsPresencesAndStillSeesTrackedProcessesEnd() {
+    PubSub pubsub = PubSub.start("sup", null);
+    Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
+    Pid sup =
+        weft.supervisor.Supervisor.start(
+            node,
+            weft.supervisor.SupervisorOptions.of(weft.supervisor.Strategy.ONE_FOR_ONE),
+            java.util.List.of(presence.childSpec()));
+    InProcess.run(
+        node,
+        () -> {
+          pubsub.subscribe("room:1");
+          Pid alice = idle();
+          Pid bob = idle();
+          presence.track(alice, "room:1", "alice", Map.of());
+          nextDiff();
+          presence.track(bob, "room:1", "bob", Map.of());
+          nextDiff();
+          Pid first = presence.tracker();
+          Process.monitor(first);
+          Process.exit(first, weft.process.ExitReason.KILL);
+          Process.receive(Down.class, d -> d.pid().equals(first), WAIT).orElseThrow();
+          // The supervisor took the exit before this call, so it answers after the restart.
+          weft.supervisor.Supervisor.whichChildren(sup);
+          Pid carol = idle();
+          presence.track(carol, "room:1", "carol", Map.of());
+          assertThat(presence.tracker()).isNotEqualTo(first);
+          JsonNode carolJoins = nextDiff();
+          assertThat(carolJoins.at("/joins").propertyNames()).containsExactly("carol");
+          assertThat(presence.list("room:1").propertyNames())
+              .containsExactlyInAnyOrder("alice", "bob", "carol");
+          // Processes tracked before the restart are still watched by the new tracker.
+          Process.exit(bob, weft.process.ExitReason.KILL);
+          JsonNode leave = nextDiff();
+          assertThat(leave.at("/leaves").propertyNames()).containsExactly("bob");
+          assertThat(presence.list("room:1").propertyNames())
+              .containsExactlyInAnyOrder("alice", "carol");
+        });
+    assertThat(node.isAlive(sup)).isTrue();
+  }
 }

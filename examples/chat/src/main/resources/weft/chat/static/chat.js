@@ -179,7 +179,7 @@
     e.preventDefault();
     const input = $("message-input");
     const body = input.value;
-    if (!room || body.trim() === "") return;
+    if (!room || body === "") return; // blank or too long: the server's reply says why
     room.channel
       .push("new_msg", { body })
       .receive("ok", () => { input.value = ""; $("send-error").textContent = ""; })
