@@ -106,7 +106,8 @@ public final class Jobs implements AutoCloseable {
                     Map.copyOf(byName),
                     config.pollInterval(),
                     this::emit,
-                    SHUTDOWN_GRACE)));
+                    SHUTDOWN_GRACE,
+                    pid -> queues.put(queue, pid))));
   }
 
   /**
@@ -138,13 +139,7 @@ public final class Jobs implements AutoCloseable {
     List<ChildSpec> children = new ArrayList<>();
     runners.forEach((queue, runner) ->
         children.add(
-            ChildSpec.worker(
-                    "queue:" + queue,
-                    () -> {
-                      Pid pid = Process.spawnLink(runner::run);
-                      queues.put(queue, pid);
-                      return pid;
-                    })
+            ChildSpec.worker("queue:" + queue, () -> Process.spawnLink(runner::run))
                 .withRestart(Restart.TRANSIENT)
                 .withShutdown(Shutdown.timeout(SHUTDOWN_GRACE.plusSeconds(5)))));
     children.add(

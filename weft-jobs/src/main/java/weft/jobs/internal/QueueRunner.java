@@ -67,6 +67,7 @@ public final class QueueRunner {
   private final Duration pollInterval;
   private final Consumer<JobEvent> events;
   private final Duration shutdownGrace;
+  private final Consumer<Pid> started;
   private final Map<Pid, Running> running = new HashMap<>();
   private final Map<Pid, String> timedOut = new HashMap<>();
   private int limit;
@@ -83,6 +84,7 @@ public final class QueueRunner {
    * @param pollInterval how often to look for due jobs
    * @param events where state changes go
    * @param shutdownGrace how long running attempts may take when its supervisor stops it
+   * @param started told each process's pid before that process does any work
    */
   public QueueRunner(
       String queue,
@@ -92,8 +94,10 @@ public final class QueueRunner {
       Map<String, Worker> workers,
       Duration pollInterval,
       Consumer<JobEvent> events,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      Consumer<Pid> started) {
     this.shutdownGrace = shutdownGrace;
+    this.started = started;
     this.queue = queue;
     this.limit = limit;
     this.node = node;
@@ -123,6 +127,7 @@ public final class QueueRunner {
   public void run() {
     weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobQueue(" + queue + ")");
     Process.trapExit(true);
+    started.accept(Process.self());
     synchronized (this) {
       if (self != null) {
         recover();

@@ -81,13 +81,12 @@ public final class Presence {
    * @return the spec
    */
   public ChildSpec childSpec() {
-    return ChildSpec.worker(
-        "presence",
-        () -> {
-          Pid pid = GenServer.startLink(server, StartOptions.defaults());
-          tracker = pid;
-          return pid;
-        });
+    return ChildSpec.worker("presence", () -> GenServer.startLink(server, StartOptions.defaults()));
+  }
+
+  /** The tracker's init tells its pid, before any call can reach it. */
+  void running(Pid pid) {
+    this.tracker = pid;
   }
 
   void view(PresenceState state) {

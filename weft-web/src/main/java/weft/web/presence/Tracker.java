@@ -72,6 +72,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
   @Override
   public synchronized InitResult<Tracker> init() {
+    owner.running(Process.self());
     monitoring.clear();
     for (Pid pid : refsByPid.keySet()) {
       monitoring.add(pid);
