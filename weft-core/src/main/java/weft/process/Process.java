@@ -390,6 +390,18 @@ public final class Process {
   }
 
   /**
+   * Labels what the calling process runs (such as {@code "JobQueue(mail)"}), as shown by {@link
+   * ProcessInfo#behaviour()}, the dashboard and crash reports. Behaviours label their processes
+   * themselves ({@code GenServer}, {@code Supervisor}, {@code Task}); a plain process may call this
+   * once at its start, as Erlang's {@code proc_lib} records an initial call.
+   *
+   * @param label a short label
+   */
+  public static void label(String label) {
+    me().behaviour(Objects.requireNonNull(label, "label"));
+  }
+
+  /**
    * Information about a process.
    *
    * @param pid the process

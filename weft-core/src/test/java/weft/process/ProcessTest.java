@@ -229,4 +229,18 @@ class ProcessTest {
           Process.register("me");
         });
   }
+
+  @Test
+  void aPlainProcessLabelsWhatItRunsForIntrospection() throws Exception {
+    var labelled = new java.util.concurrent.CountDownLatch(1);
+    Pid pid =
+        node.spawn(() -> {
+          Process.label("Keeper(cache)");
+          labelled.countDown();
+          Process.receive(String.class);
+        });
+    labelled.await();
+    assertThat(node.info(pid).orElseThrow().behaviour()).contains("Keeper(cache)");
+    node.send(pid, "stop");
+  }
 }

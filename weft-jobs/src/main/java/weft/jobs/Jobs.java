@@ -184,7 +184,7 @@ public final class Jobs implements AutoCloseable {
    * name, and this process wakes that queue at once. Polling remains the safety net.
    */
   private void listen(Store store, Connection first) {
-    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobNotifications");
+    weft.process.Process.label("JobNotifications");
     Connection next = first;
     while (true) {
       try (Connection c = next != null ? next : openListener(store)) {
@@ -212,7 +212,7 @@ public final class Jobs implements AutoCloseable {
   }
 
   private void cronLoop() {
-    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobCron");
+    weft.process.Process.label("JobCron");
     while (true) {
       tickCron();
       long millis = table.now().toEpochMilli();
@@ -318,7 +318,7 @@ public final class Jobs implements AutoCloseable {
   }
 
   private void maintain() {
-    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobMaintenance");
+    weft.process.Process.label("JobMaintenance");
     while (true) {
       try {
         table.heartbeat(config.node());

@@ -6,12 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import weft.process.Process;
+import weft.supervisor.ChildSpec;
+import weft.supervisor.Shutdown;
 
 /**
  * The application's database: a connection pool (HikariCP) over SQLite or PostgreSQL, migrated at
@@ -171,10 +175,9 @@ public final class Store implements AutoCloseable {
    * @param every how often to check
    * @return the spec
    */
-  public weft.supervisor.ChildSpec childSpec(java.time.Duration every) {
-    return weft.supervisor.ChildSpec.worker(
-            "store", () -> weft.process.Process.spawnLink(() -> keep(every)))
-        .withShutdown(weft.supervisor.Shutdown.brutalKill());
+  public ChildSpec childSpec(Duration every) {
+    return ChildSpec.worker("store", () -> Process.spawnLink(() -> keep(every)))
+        .withShutdown(Shutdown.brutalKill());
   }
 
   private volatile boolean healthy = true;
@@ -189,8 +192,8 @@ public final class Store implements AutoCloseable {
     return healthy;
   }
 
-  private void keep(java.time.Duration every) {
-    weft.process.internal.ProcessCore.CURRENT.get().behaviour("Store(" + kind() + ")");
+  private void keep(Duration every) {
+    Process.label("Store(" + kind() + ")");
     while (true) {
       boolean ok;
       try (Connection c = pool.getConnection()) {
@@ -207,7 +210,7 @@ public final class Store implements AutoCloseable {
         }
         healthy = ok;
       }
-      weft.process.Process.sleep(every);
+      Process.sleep(every);
     }
   }
 

@@ -125,7 +125,7 @@ public final class QueueRunner {
    * again. A killed process's thread may still finish a step, so steps hold the object's lock.
    */
   public void run() {
-    weft.process.internal.ProcessCore.CURRENT.get().behaviour("JobQueue(" + queue + ")");
+    weft.process.Process.label("JobQueue(" + queue + ")");
     Process.trapExit(true);
     started.accept(Process.self());
     synchronized (this) {
@@ -268,7 +268,7 @@ public final class QueueRunner {
   /** The body of an attempt's process: perform, then record the outcome. */
   private void attempt(Worker worker, Job job) {
     var me = weft.process.internal.ProcessCore.CURRENT.get();
-    me.behaviour("Job(" + job.worker() + "#" + job.id() + ")");
+    Process.label("Job(" + job.worker() + "#" + job.id() + ")");
     JobResult result;
     try {
       result = worker.perform(job);

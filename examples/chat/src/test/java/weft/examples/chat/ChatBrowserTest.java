@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The chat page and the dashboard in a real browser: Playwright for Java driving Debian's Chromium
@@ -78,21 +80,26 @@ class ChatBrowserTest {
   }
 
   private static Page signIn(String base, String name) {
+    return signIn(base, name, "websocket");
+  }
+
+  private static Page signIn(String base, String name, String transport) {
     BrowserContext context = browser.newContext();
     Page page = context.newPage();
-    page.navigate(base + "/");
+    page.navigate(base + (transport.equals("longpoll") ? "/?transport=longpoll" : "/"));
     page.fill("#name-input", name);
     page.click("#name-form button");
     assertThat(page.locator("#status")).hasText("online");
     return page;
   }
 
-  @Test
-  void twoPagesChatWithPresenceTypingAndMentions() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "longpoll"})
+  void twoPagesChatWithPresenceTypingAndMentions(String transport) throws Exception {
     try (ChatApp app = start(0)) {
       String base = "http://127.0.0.1:" + app.port();
-      Page alice = signIn(base, "alice");
-      Page bob = signIn(base, "bob");
+      Page alice = signIn(base, "alice", transport);
+      Page bob = signIn(base, "bob", transport);
 
       assertThat(alice.locator("#presence li[data-user=bob]")).isVisible();
       assertThat(bob.locator("#presence li[data-user=alice]")).isVisible();

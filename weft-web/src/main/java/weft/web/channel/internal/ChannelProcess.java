@@ -60,9 +60,7 @@ final class ChannelProcess implements ChannelContext {
 
   /** The process body: join, then serve until left, replaced, stopped or the socket ends. */
   void run(JsonNode params) throws Exception {
-    weft.process.internal.ProcessCore.CURRENT
-        .get()
-        .behaviour("Channel(" + channel.getClass().getSimpleName() + ") " + topic);
+    Process.label("Channel(" + channel.getClass().getSimpleName() + ") " + topic);
     Ref socketRef = Process.monitor(socket);
     JoinResult joined;
     try {

@@ -30,10 +30,16 @@ import weft.web.channel.V2Serializer;
  * unwritable (the client is not reading) closes the connection with 1013 instead of queueing
  * more, so a slow client can never grow the heap.
  *
- * Fan-out batching: a broadcast written from another thread is queued without a flush, and one
- * flush task per connection is scheduled on its event loop; every frame queued before that task
- * runs leaves in one flush (one system call), so a burst of broadcasts costs a few flushes, not
- * one per message.
+ * Fan-out batching: a broadcast from another thread goes into this connection's outbox (a
+ * lock-free queue) and at most one drain task per connection is pending on its event loop; the
+ * drain clears its flag first, then writes everything in the outbox and flushes once (one system
+ * call), so a burst of broadcasts costs a few flushes, not one per message. Clearing the flag
+ * before draining is what makes it safe: a writer whose CAS fails knows a drain is pending that has
+ * not started, so it will see the frame the writer queued just before; a writer whose CAS succeeds
+ * schedules the next drain. (Writing with channel.write from the other thread and scheduling only
+ * a flush could leave a frame queued behind the flush, unflushed until some later write.) Frames
+ * written on the event loop drain the outbox first, so per-connection order is kept. The outbox is
+ * bounded like the outbound buffer: past OUTBOX_LIMIT frames the client is treated as not reading.
  */
 /** A socket's WebSocket connection. */
 public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
@@ -44,7 +50,12 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
   private final Channel channel;
   private final Set<WebSocketTransport> registry;
   private final AtomicBoolean closing = new AtomicBoolean();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final java.util.Queue<TextWebSocketFrame> outbox =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger outboxSize =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private static final int OUTBOX_LIMIT = 10_000;
   private volatile Pid socketProcess;
 
   /**
@@ -105,6 +116,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     registry.remove(this);
+    drain(false); // releases what is left
     Pid target = socketProcess;
     if (target != null) {
       Process.send(target, SocketProcess.closed());
@@ -137,23 +149,58 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
       return;
     }
     if (channel.eventLoop().inEventLoop()) {
+      drain(false);
       channel.writeAndFlush(frame, channel.voidPromise());
       return;
     }
-    channel.write(frame, channel.voidPromise());
-    if (flushScheduled.compareAndSet(false, true)) {
-      channel
-          .eventLoop()
-          .execute(() -> {
-            flushScheduled.set(false);
-            channel.flush();
-          });
+    if (outboxSize.incrementAndGet() > OUTBOX_LIMIT) {
+      outboxSize.decrementAndGet();
+      frame.release();
+      LOG.warn("WebSocket {} is not reading; disconnecting it", channel.remoteAddress());
+      close(1013, "slow consumer");
+      return;
+    }
+    outbox.add(frame);
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(() -> drain(true));
+    }
+  }
+
+  /** On the event loop: writes the outbox (its flag cleared first when scheduled), then flushes. */
+  private void drain(boolean scheduled) {
+    if (scheduled) {
+      drainScheduled.set(false);
+    }
+    boolean wrote = false;
+    TextWebSocketFrame f;
+    while ((f = outbox.poll()) != null) {
+      outboxSize.decrementAndGet();
+      if (channel.isActive()) {
+        channel.write(f, channel.voidPromise());
+        wrote = true;
+      } else {
+        f.release();
+      }
+    }
+    if (wrote && scheduled) {
+      channel.flush();
     }
   }
 
   private void write(WebSocketFrame frame) {
-    if (writable(frame)) {
+    if (!writable(frame)) {
+      return;
+    }
+    if (channel.eventLoop().inEventLoop()) {
+      drain(false);
       channel.writeAndFlush(frame, channel.voidPromise());
+    } else {
+      channel
+          .eventLoop()
+          .execute(() -> {
+            drain(false);
+            channel.writeAndFlush(frame, channel.voidPromise());
+          });
     }
   }
 
