@@ -13,7 +13,14 @@ public final class Main {
    */
   public static void main(String[] args) throws Exception {
     ChatApp app = ChatApp.start(ChatApp.Config.fromEnvironment());
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "chat-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  System.out.println("Weft chat stopped");
+                },
+                "chat-shutdown"));
     System.out.println("Weft chat is running at http://localhost:" + app.port());
     if (app.dashboard().passwordGenerated()) {
       System.out.println(
