@@ -38,8 +38,10 @@ import weft.web.channel.V2Serializer;
  * not started, so it will see the frame the writer queued just before; a writer whose CAS succeeds
  * schedules the next drain. (Writing with channel.write from the other thread and scheduling only
  * a flush could leave a frame queued behind the flush, unflushed until some later write.) Frames
- * written on the event loop drain the outbox first, so per-connection order is kept. The outbox is
- * bounded like the outbound buffer: past OUTBOX_LIMIT frames the client is treated as not reading.
+ * written on the event loop drain the outbox first, so per-connection order is kept. The outbox
+ * counts against the same bound as the outbound buffer: when its bytes exceed what the channel
+ * accepts before becoming unwritable (the write-buffer high-water mark less what is buffered), the
+ * client is treated as not reading, exactly as a direct write would have found it.
  */
 /** A socket's WebSocket connection. */
 public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
@@ -53,9 +55,8 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final java.util.Queue<TextWebSocketFrame> outbox =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger outboxSize =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private static final int OUTBOX_LIMIT = 10_000;
+  private final java.util.concurrent.atomic.AtomicLong outboxBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile Pid socketProcess;
 
   /**
@@ -153,8 +154,9 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
       channel.writeAndFlush(frame, channel.voidPromise());
       return;
     }
-    if (outboxSize.incrementAndGet() > OUTBOX_LIMIT) {
-      outboxSize.decrementAndGet();
+    long size = frame.content().readableBytes();
+    if (outboxBytes.addAndGet(size) > channel.bytesBeforeUnwritable()) {
+      outboxBytes.addAndGet(-size);
       frame.release();
       LOG.warn("WebSocket {} is not reading; disconnecting it", channel.remoteAddress());
       close(1013, "slow consumer");
@@ -174,7 +176,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
     boolean wrote = false;
     TextWebSocketFrame f;
     while ((f = outbox.poll()) != null) {
-      outboxSize.decrementAndGet();
+      outboxBytes.addAndGet(-f.content().readableBytes());
       if (channel.isActive()) {
         channel.write(f, channel.voidPromise());
         wrote = true;
