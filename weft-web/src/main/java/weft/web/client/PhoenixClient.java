@@ -211,6 +211,7 @@ public final class PhoenixClient implements AutoCloseable {
 
   private void opened(WebSocket socket) {
     ws = socket;
+    lastSend = CompletableFuture.completedFuture(null);
     reconnectAttempt = 0;
     opens++;
     heartbeatRef = null;
@@ -361,15 +362,26 @@ public final class PhoenixClient implements AutoCloseable {
     return ws != null;
   }
 
+  // The connection's last send (loop thread). java.net.http's WebSocket takes one message at a
+  // time and throws if another is sent before the previous one completed, so each send waits for
+  // the one before it (two rejoins after a reconnect would otherwise lose the second).
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+
   void send(Frame frame) {
-    if (ws == null) {
+    WebSocket socket = ws;
+    if (socket == null) {
       return;
     }
-    if (frame.payload() instanceof Frame.BinaryPayload) {
-      ws.sendBinary(ByteBuffer.wrap(V2Serializer.encodeClientPush(frame)), true);
-    } else {
-      ws.sendText(V2Serializer.encodeText(frame), true);
-    }
+    boolean binary = frame.payload() instanceof Frame.BinaryPayload;
+    byte[] bytes = binary ? V2Serializer.encodeClientPush(frame) : null;
+    String text = binary ? null : V2Serializer.encodeText(frame);
+    lastSend =
+        lastSend
+            .handle((ok, error) -> null)
+            .thenCompose(x ->
+                binary
+                    ? socket.sendBinary(ByteBuffer.wrap(bytes), true)
+                    : socket.sendText(text, true));
   }
 
   /** Sends a frame expecting a reply; the future completes with the reply or a timeout. */
