@@ -142,24 +142,19 @@ public final class Jobs implements AutoCloseable {
             ChildSpec.worker("queue:" + queue, () -> Process.spawnLink(runner::run))
                 .withRestart(Restart.TRANSIENT)
                 .withShutdown(Shutdown.timeout(SHUTDOWN_GRACE.plusSeconds(5)))));
-    children.add(
-        ChildSpec.worker("maintenance", () -> Process.spawnLink(this::maintain))
-            .withShutdown(Shutdown.brutalKill()));
+    children.add(ChildSpec.worker("maintenance", () -> Process.spawnLink(this::maintain)));
     if (!config.cron().isEmpty()) {
-      children.add(
-          ChildSpec.worker("cron", () -> Process.spawnLink(this::cronLoop))
-              .withShutdown(Shutdown.brutalKill()));
+      children.add(ChildSpec.worker("cron", () -> Process.spawnLink(this::cronLoop)));
     }
     if (store.kind() == StoreConfig.Kind.POSTGRES) {
       children.add(
           ChildSpec.worker(
-                  "notifications",
-                  () -> {
-                    // LISTEN before the child counts as started: no insert after it is missed.
-                    Connection c = openListener(store);
-                    return Process.spawnLink(() -> listen(store, c));
-                  })
-              .withShutdown(Shutdown.brutalKill()));
+              "notifications",
+              () -> {
+                // LISTEN before the child counts as started: no insert after it is missed.
+                Connection c = openListener(store);
+                return Process.spawnLink(() -> listen(store, c));
+              }));
     }
     return children;
   }
@@ -184,7 +179,8 @@ public final class Jobs implements AutoCloseable {
    * name, and this process wakes that queue at once. Polling remains the safety net.
    */
   private void listen(Store store, Connection first) {
-    weft.process.Process.label("JobNotifications");
+    Process.label("JobNotifications");
+    Process.trapExit(true);
     Connection next = first;
     while (true) {
       try (Connection c = next != null ? next : openListener(store)) {
@@ -200,23 +196,41 @@ public final class Jobs implements AutoCloseable {
               wake(n.getParameter());
             }
           }
-          Process.sleep(Duration.ZERO); // a point where an exit signal ends this process
+          if (stopping(Duration.ZERO)) {
+            return; // the connection goes back to the pool before the supervisor goes on
+          }
         }
       } catch (SQLException e) {
-        Process.sleep(Duration.ZERO); // ends here if this process was stopped (its pool closed)
+        if (stopping(Duration.ZERO)) {
+          return;
+        }
         LOG.warn(
             "job notifications lost ({}); polling meanwhile, listening again in 1 s", e.toString());
-        Process.sleep(Duration.ofSeconds(1));
+        if (stopping(Duration.ofSeconds(1))) {
+          return;
+        }
       }
     }
   }
 
+  /**
+   * For the loops that trap exits: waits up to {@code wait} for an exit signal from the supervisor
+   * and tells whether one came (the loop then returns, ending its process with its resources
+   * released, before the supervisor stops the next child or the application closes the store).
+   */
+  private static boolean stopping(Duration wait) {
+    return Process.receive(m -> m instanceof weft.process.Exit, wait).isPresent();
+  }
+
   private void cronLoop() {
-    weft.process.Process.label("JobCron");
+    Process.label("JobCron");
+    Process.trapExit(true);
     while (true) {
       tickCron();
       long millis = table.now().toEpochMilli();
-      Process.sleep(Duration.ofMillis(60_000 - millis % 60_000 + 50));
+      if (stopping(Duration.ofMillis(60_000 - millis % 60_000 + 50))) {
+        return;
+      }
     }
   }
 
@@ -318,7 +332,8 @@ public final class Jobs implements AutoCloseable {
   }
 
   private void maintain() {
-    weft.process.Process.label("JobMaintenance");
+    Process.label("JobMaintenance");
+    Process.trapExit(true);
     while (true) {
       try {
         table.heartbeat(config.node());
@@ -334,7 +349,9 @@ public final class Jobs implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("job maintenance failed: {}", e.toString());
       }
-      Process.sleep(config.rescueAfter().dividedBy(4));
+      if (stopping(config.rescueAfter().dividedBy(4))) {
+        return;
+      }
     }
   }
 

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
-import weft.supervisor.Shutdown;
 
 /**
  * The application's database: a connection pool (HikariCP) over SQLite or PostgreSQL, migrated at
@@ -176,8 +175,7 @@ public final class Store implements AutoCloseable {
    * @return the spec
    */
   public ChildSpec childSpec(Duration every) {
-    return ChildSpec.worker("store", () -> Process.spawnLink(() -> keep(every)))
-        .withShutdown(Shutdown.brutalKill());
+    return ChildSpec.worker("store", () -> Process.spawnLink(() -> keep(every)));
   }
 
   private volatile boolean healthy = true;
@@ -194,6 +192,7 @@ public final class Store implements AutoCloseable {
 
   private void keep(Duration every) {
     Process.label("Store(" + kind() + ")");
+    Process.trapExit(true); // stops between checks, never while holding a connection
     while (true) {
       boolean ok;
       try (Connection c = pool.getConnection()) {
@@ -210,7 +209,9 @@ public final class Store implements AutoCloseable {
         }
         healthy = ok;
       }
-      Process.sleep(every);
+      if (Process.receive(m -> m instanceof weft.process.Exit, every).isPresent()) {
+        return;
+      }
     }
   }
 
