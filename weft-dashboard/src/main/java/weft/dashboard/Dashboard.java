@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import weft.dashboard.internal.Collector;
 import weft.dashboard.internal.LiveChannel;
 import weft.dashboard.internal.Sampler;
+import weft.dashboard.internal.SignInLimiter;
 import weft.genserver.GenServer;
 import weft.genserver.StartOptions;
 import weft.process.Node;
@@ -44,7 +46,9 @@ import weft.web.token.Tokens;
  *
  * <p>Access needs the password: from the options, or else generated at creation (read it with
  * {@link #password()} and print it; the dashboard is never served open). A correct password sets an
- * HTTP-only session cookie valid for a day; the page's socket uses a token signed for it.
+ * HTTP-only session cookie valid for a day; the page's socket uses a token signed for it. An
+ * address that gives ten wrong passwords within a minute is refused (429) until the minute has
+ * passed.
  */
 public final class Dashboard {
 
@@ -59,6 +63,7 @@ public final class Dashboard {
   private final Tokens tokens;
   private final String password;
   private final boolean generated;
+  private final SignInLimiter limiter = new SignInLimiter(10, Duration.ofMinutes(1));
   private volatile Pid sampler;
   private volatile Node node;
 
@@ -188,13 +193,21 @@ public final class Dashboard {
   private Response login(Request req) {
     String given = req.form().getOrDefault("password", List.of("")).getFirst();
     String who = req.remoteAddress().map(a -> a.getAddress().getHostAddress()).orElse("?");
+    Instant now = Instant.now();
+    if (!limiter.allowed(who, now)) {
+      AUDIT.warn("dashboard sign-in refused for {} (too many wrong passwords)", who);
+      return Response.html(Pages.login("Too many wrong passwords; try again in a minute."))
+          .withStatus(429);
+    }
     boolean ok =
         MessageDigest.isEqual(
             given.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
     if (!ok) {
+      limiter.failed(who, now);
       AUDIT.warn("dashboard sign-in refused for {} (wrong password)", who);
       return Response.html(Pages.login("Wrong password.")).withStatus(401);
     }
+    limiter.succeeded(who);
     AUDIT.info("dashboard sign-in from {}", who);
     return Response.redirect("/dashboard")
         .withCookie(COOKIE, tokens.sign(SESSION_SALT, "dashboard"), SESSION_AGE, false);

@@ -177,6 +177,16 @@ class DashboardTest {
   }
 
   @Test
+  void tenWrongPasswordsLockTheAddressOut() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      assertThat(login("guess " + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> locked = login(PASSWORD);
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.headers().firstValue("set-cookie")).isEmpty();
+  }
+
+  @Test
   void samplesShowTheNodeTheTreeAndTheJobsLive() throws Exception {
     var samples = new LinkedBlockingQueue<JsonNode>();
     join(signIn(), samples);
