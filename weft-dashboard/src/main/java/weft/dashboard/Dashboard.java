@@ -49,6 +49,10 @@ import weft.web.token.Tokens;
  * HTTP-only session cookie valid for a day; the page's socket uses a token signed for it. An
  * address that gives ten wrong passwords within a minute is refused (429) until the minute has
  * passed.
+ *
+ * <p>Samples travel on the PubSub topic {@code dashboard:live}, which only the dashboard's own
+ * socket routes; an application socket must not route that topic (a catch-all {@code "*"} channel
+ * would let its clients read the samples).
  */
 public final class Dashboard {
 
