@@ -139,7 +139,15 @@ public final class Jobs implements AutoCloseable {
     List<ChildSpec> children = new ArrayList<>();
     runners.forEach((queue, runner) ->
         children.add(
-            ChildSpec.worker("queue:" + queue, () -> Process.spawnLink(runner::run))
+            ChildSpec.worker(
+                    "queue:" + queue,
+                    () -> {
+                      // Known when start returns; the runner also records itself before any
+                      // work, so a restarted queue is never addressed by its old pid.
+                      Pid pid = Process.spawnLink(runner::run);
+                      queues.put(queue, pid);
+                      return pid;
+                    })
                 .withRestart(Restart.TRANSIENT)
                 .withShutdown(Shutdown.timeout(SHUTDOWN_GRACE.plusSeconds(5)))));
     children.add(ChildSpec.worker("maintenance", () -> Process.spawnLink(this::maintain)));
