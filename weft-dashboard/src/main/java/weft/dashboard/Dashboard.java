@@ -46,8 +46,9 @@ import weft.web.token.Tokens;
  *
  * <p>Access needs the password: from the options, or else generated at creation (read it with
  * {@link #password()} and print it; the dashboard is never served open). A correct password sets an
- * HTTP-only session cookie valid for a day; the page's socket uses a token signed for it. An
- * address that gives ten wrong passwords within a minute is refused (429) until the minute has
+ * HTTP-only session cookie valid for a day (marked {@code Secure} when the request came through a
+ * proxy that says {@code x-forwarded-proto: https}); the page's socket uses a token signed for it.
+ * An address that gives ten wrong passwords within a minute is refused (429) until the minute has
  * passed.
  *
  * <p>Samples travel on the PubSub topic {@code dashboard:live}, which only the dashboard's own
@@ -213,7 +214,10 @@ public final class Dashboard {
     }
     limiter.succeeded(who);
     AUDIT.info("dashboard sign-in from {}", who);
+    // Behind a TLS-terminating proxy the cookie is sent over HTTPS only.
+    boolean secure =
+        req.header("x-forwarded-proto").map(p -> p.equalsIgnoreCase("https")).orElse(false);
     return Response.redirect("/dashboard")
-        .withCookie(COOKIE, tokens.sign(SESSION_SALT, "dashboard"), SESSION_AGE, false);
+        .withCookie(COOKIE, tokens.sign(SESSION_SALT, "dashboard"), SESSION_AGE, secure);
   }
 }

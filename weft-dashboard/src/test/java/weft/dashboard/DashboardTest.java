@@ -177,6 +177,31 @@ class DashboardTest {
   }
 
   @Test
+  void theSessionCookieIsSecureBehindAnHttpsProxy() throws Exception {
+    String plain = login(PASSWORD).headers().firstValue("set-cookie").orElseThrow();
+    assertThat(plain.toLowerCase(java.util.Locale.ROOT))
+        .contains("httponly")
+        .doesNotContain("secure");
+    HttpResponse<String> proxied =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/dashboard/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-proto", "https")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(
+            proxied
+                .headers()
+                .firstValue("set-cookie")
+                .orElseThrow()
+                .toLowerCase(java.util.Locale.ROOT))
+        .contains("secure");
+  }
+
+  @Test
   void tenWrongPasswordsLockTheAddressOut() throws Exception {
     for (int i = 0; i < 10; i++) {
       assertThat(login("guess " + i).statusCode()).isEqualTo(401);

@@ -30,6 +30,7 @@
     });
     const body = await res.json();
     if (!res.ok) throw new Error((body.error && body.error.message) || "cannot sign in");
+    body.signedAt = Date.now();
     sessionStorage.setItem("weft-chat", JSON.stringify(body));
     return body;
   }
@@ -197,5 +198,11 @@
 
   $("older").addEventListener("click", loadOlder);
 
-  if (stored && stored.token) connect(stored);
+  // Tokens live 7 days: a tab kept longer signs in again under the same name.
+  const SIX_DAYS = 6 * 24 * 3600 * 1000;
+  if (stored && stored.token && Date.now() - (stored.signedAt || 0) < SIX_DAYS) {
+    connect(stored);
+  } else if (stored && stored.user) {
+    signIn(stored.user).then(connect, (err) => ($("login-error").textContent = err.message));
+  }
 })();

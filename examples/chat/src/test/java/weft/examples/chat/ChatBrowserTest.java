@@ -154,6 +154,21 @@ class ChatBrowserTest {
   }
 
   @Test
+  void aPageKeptPastItsTokensLifeSignsInAgainUnderTheSameName() throws Exception {
+    try (ChatApp app = start(0)) {
+      Page alice = signIn("http://127.0.0.1:" + app.port(), "alice");
+      alice.evaluate(
+          "() => { const s = JSON.parse(sessionStorage.getItem('weft-chat'));"
+              + " s.signedAt = 0; s.token = 'expired';"
+              + " sessionStorage.setItem('weft-chat', JSON.stringify(s)); }");
+      alice.reload();
+      assertThat(alice.locator("#status")).hasText("online");
+      assertThat(alice.locator("#me")).hasText("alice");
+      alice.context().close();
+    }
+  }
+
+  @Test
   void theDashboardShowsAKilledProcessComingBack() throws Exception {
     try (ChatApp app = start(0)) {
       String base = "http://127.0.0.1:" + app.port();
