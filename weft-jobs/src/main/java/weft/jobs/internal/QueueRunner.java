@@ -125,7 +125,7 @@ public final class QueueRunner {
    * again. A killed process's thread may still finish a step, so steps hold the object's lock.
    */
   public void run() {
-    weft.process.Process.label("JobQueue(" + queue + ")");
+    Process.label("JobQueue(" + queue + ")");
     Process.trapExit(true);
     started.accept(Process.self());
     synchronized (this) {

@@ -98,7 +98,7 @@ public final class SocketProcess {
 
   /** Serves the socket until the connection closes or goes silent. */
   public void run() {
-    weft.process.Process.label("Socket");
+    Process.label("Socket");
     socketId.ifPresent(id ->
         socket
             .pubsub()
