@@ -222,12 +222,17 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * For the loops that trap exits: waits up to {@code wait} for an exit signal from the supervisor
-   * and tells whether one came (the loop then returns, ending its process with its resources
-   * released, before the supervisor stops the next child or the application closes the store).
+   * For the loops that trap exits: waits up to {@code wait} for an exit signal from the supervisor;
+   * when one comes, ends the process with its reason (the loop's resources released by the
+   * unwinding), before the supervisor stops the next child or the application closes the store.
+   * Returns false otherwise.
    */
   private static boolean stopping(Duration wait) {
-    return Process.receive(m -> m instanceof weft.process.Exit, wait).isPresent();
+    Optional<weft.process.Exit> exit = Process.receive(weft.process.Exit.class, wait);
+    if (exit.isPresent()) {
+      throw Process.exit(exit.get().reason()); // ends with the supervisor's reason (shutdown)
+    }
+    return false;
   }
 
   private void cronLoop() {

@@ -209,8 +209,9 @@ public final class Store implements AutoCloseable {
         }
         healthy = ok;
       }
-      if (Process.receive(m -> m instanceof weft.process.Exit, every).isPresent()) {
-        return;
+      var exit = Process.receive(weft.process.Exit.class, every);
+      if (exit.isPresent()) {
+        throw Process.exit(exit.get().reason()); // with the supervisor's reason (shutdown)
       }
     }
   }
