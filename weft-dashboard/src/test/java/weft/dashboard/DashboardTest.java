@@ -142,7 +142,7 @@ class DashboardTest {
             Map.of("token", token),
             ClientOptions.defaults());
     ClientChannel channel = client.channel("dashboard:live", Map.of());
-    channel.on("sample", samples::add);
+    channel.on("sample", live -> samples.add(live.get("sample")));
     Reply reply = channel.join().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(reply.ok()).as(reply.toString()).isTrue();
     samples.add(reply.response().get("sample"));

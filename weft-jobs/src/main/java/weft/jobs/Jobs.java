@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.jobs.internal.JobTable;
 import weft.jobs.internal.QueueRunner;
+import weft.process.Exit;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
@@ -228,7 +229,7 @@ public final class Jobs implements AutoCloseable {
    * Returns false otherwise.
    */
   private static boolean stopping(Duration wait) {
-    Optional<weft.process.Exit> exit = Process.receive(weft.process.Exit.class, wait);
+    Optional<Exit> exit = Process.receive(Exit.class, wait);
     if (exit.isPresent()) {
       throw Process.exit(exit.get().reason()); // ends with the supervisor's reason (shutdown)
     }

@@ -13,6 +13,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import weft.process.Exit;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
 
@@ -209,7 +210,7 @@ public final class Store implements AutoCloseable {
         }
         healthy = ok;
       }
-      var exit = Process.receive(weft.process.Exit.class, every);
+      var exit = Process.receive(Exit.class, every);
       if (exit.isPresent()) {
         throw Process.exit(exit.get().reason()); // with the supervisor's reason (shutdown)
       }

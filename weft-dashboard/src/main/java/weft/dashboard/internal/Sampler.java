@@ -35,6 +35,9 @@ public final class Sampler implements GenServer<Sampler, Sampler.Request> {
   /** What a page starts from (the sample is null until the first is taken). */
   public record Snapshot(Sample sample, List<Sample.Point> history) {}
 
+  /** What each {@code sample} broadcast carries: the sample and its chart point. */
+  public record Live(Sample sample, Sample.Point point) {}
+
   private record Tick() {}
 
   private final java.util.function.Supplier<Collector> collector;
@@ -102,12 +105,13 @@ public final class Sampler implements GenServer<Sampler, Sampler.Request> {
       LOG.warn("dashboard sample failed: {}", e.toString());
       return;
     }
-    history.addLast(latest.point());
+    Sample.Point point = latest.point();
+    history.addLast(point);
     while (history.size() > keep) {
       history.removeFirst();
     }
     if (pubsub.subscriberCount(TOPIC) > 0) {
-      Socket.broadcast(pubsub, TOPIC, "sample", latest);
+      Socket.broadcast(pubsub, TOPIC, "sample", new Live(latest, point));
     }
   }
 }

@@ -4,8 +4,8 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const token = document.querySelector('meta[name="socket-token"]').content;
-  const history = [];
-  let keep = 300;
+  const history = []; // chart points, oldest first
+  const keep = 300;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -34,10 +34,10 @@
   socket.onError(() => setStatus(false));
   socket.connect();
   const channel = socket.channel("dashboard:live", {});
-  channel.on("sample", (s) => { history.push(s); trim(); render(s); });
+  channel.on("sample", ({ sample, point }) => { history.push(point); trim(); render(sample); });
   channel.join().receive("ok", (snap) => {
-    history.splice(0, history.length, ...(snap.history || []).map((p) => ({ at: p.at, point: p })));
-    if (snap.sample) { history.pop(); history.push(snap.sample); render(snap.sample); }
+    history.splice(0, history.length, ...(snap.history || []));
+    if (snap.sample) render(snap.sample);
   });
 
   function setStatus(online) {
@@ -45,11 +45,6 @@
     $("status").className = "status " + (online ? "online" : "offline");
   }
   function trim() { while (history.length > keep) history.shift(); }
-  const point = (h) => h.point || {
-    at: h.at, heapUsed: h.node.heapUsed, processes: h.processes.count,
-    utilisation: h.node.utilisation, sockets: h.sockets.sockets,
-    jobsExecuting: h.jobs ? h.jobs.queues.reduce((n, q) => n + (q.states.executing || 0), 0) : 0,
-  };
 
   function act(event, payload, what) {
     channel.push(event, payload)
@@ -86,10 +81,8 @@
     $("node-stats").replaceChildren(...stats.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 
     $("process-count").textContent = "(" + s.processes.count + ")";
-    const procRow = (p) => {
-      const r = [p.pid, p.name || "", p.behaviour || "", String(p.mailbox), duration(p.age), killButton(p.pid, p.name || p.behaviour)];
-      return r;
-    };
+    const procRow = (p) =>
+      [p.pid, p.name || "", p.behaviour || "", String(p.mailbox), duration(p.age), killButton(p.pid, p.name || p.behaviour)];
     table("by-mailbox", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.byMailbox.map(procRow));
     table("oldest", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.oldest.map(procRow));
 
@@ -135,10 +128,9 @@
     if (!grid.children.length) {
       charts.forEach(([title]) => grid.append(el("figure", {}, el("canvas", { width: 260, height: 70 }), el("figcaption", {}, title))));
     }
-    const points = history.map(point);
     [...grid.querySelectorAll("figure")].forEach((fig, i) => {
       const [title, value] = charts[i];
-      const values = points.map(value);
+      const values = history.map(value);
       const canvas = fig.querySelector("canvas");
       const g = canvas.getContext("2d");
       g.clearRect(0, 0, canvas.width, canvas.height);
