@@ -1,6 +1,9 @@
 package weft.bench;
 
-/** Runs every benchmark: the process runtime, channel broadcast, then the job queue. */
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs the benchmarks: the process runtime, channel broadcast, then the job queue. */
 public final class AllBenchmarks {
 
   private AllBenchmarks() {}
@@ -8,12 +11,25 @@ public final class AllBenchmarks {
   /**
    * Runs the benchmarks.
    *
-   * @param args the output directory (optional)
+   * @param args the output directory (optional), then the groups to run: {@code all} (the default)
+   *     or a comma-separated list of {@code core}, {@code broadcast}, {@code jobs}
    * @throws Exception if a benchmark fails
    */
   public static void main(String[] args) throws Exception {
-    CoreBench.main(args);
-    BroadcastBench.main(args);
-    JobsBench.main(args);
+    String[] out = args.length > 0 ? new String[] {args[0]} : new String[0];
+    List<String> groups =
+        args.length > 1 && !args[1].equals("all")
+            ? Arrays.asList(args[1].split(","))
+            : List.of("core", "broadcast", "jobs");
+    for (String g : groups) {
+      switch (g.strip()) {
+        case "core" -> CoreBench.main(out);
+        case "broadcast" -> BroadcastBench.main(out);
+        case "jobs" -> JobsBench.main(out);
+        default ->
+            throw new IllegalArgumentException(
+                "unknown benchmark group " + g + " (core, broadcast, jobs or all)");
+      }
+    }
   }
 }

@@ -25,31 +25,58 @@ public final class Reports {
    * @return the table
    */
   public static String table(List<Result> results) {
+    boolean beam = results.stream().anyMatch(Result::hasBeam);
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-26s %16s %16s  %-18s %-28s %8s%n",
+            "%-30s %14s %14s%s  %-18s %-28s %9s%s%n",
             "scenario",
             "weft",
             "baseline",
+            beam ? String.format(Locale.ROOT, " %14s", "beam") : "",
             "unit",
             "baseline is",
-            "weft/base"));
+            "weft/base",
+            beam ? String.format(Locale.ROOT, " %9s", "weft/beam") : ""));
     for (Result r : results) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-26s %16.1f %16.1f  %-18s %-28s %8.2f%n",
+              "%-30s %14s %14s%s  %-18s %-28s %9.2f%s%n",
               r.scenario(),
-              r.weft(),
-              r.baseline(),
+              figure(r.weft()),
+              figure(r.baseline()),
+              beam ? String.format(Locale.ROOT, " %14s", figure(r.beam())) : "",
               r.unit(),
               r.baselineName(),
-              r.relative()));
+              r.relative(),
+              beam ? String.format(Locale.ROOT, " %9s", ratio(r.relativeToBeam())) : ""));
     }
-    sb.append("weft/base: 1.00 = as good as the baseline; below 1 = worse (oriented by unit).\n");
+    sb.append(
+        "weft/base"
+            + (beam ? ", weft/beam" : "")
+            + ": 1.00 = as good; above 1 = better, below 1 = worse (oriented by unit).\n");
     return sb.toString();
+  }
+
+  private static String figure(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.2f", v);
+  }
+
+  private static String ratio(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String number(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String json(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
   }
 
   /**
@@ -91,7 +118,8 @@ public final class Reports {
       throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv =
-        new StringBuilder("scenario,unit,higher_is_better,weft,baseline,baseline_name,relative\n");
+        new StringBuilder(
+            "scenario,unit,higher_is_better,weft,baseline,baseline_name,relative,beam,relative_beam\n");
     StringBuilder json =
         new StringBuilder("{\n  \"context\": " + quote(context) + ",\n  \"results\": [\n");
     for (int i = 0; i < results.size(); i++) {
@@ -99,26 +127,31 @@ public final class Reports {
       csv.append(
           String.format(
               Locale.ROOT,
-              "%s,%s,%s,%.3f,%.3f,%s,%.4f%n",
+              "%s,%s,%s,%.3f,%.3f,%s,%.4f,%s,%s%n",
               r.scenario(),
               r.unit(),
               r.higherIsBetter(),
               r.weft(),
               r.baseline(),
               r.baselineName(),
-              r.relative()));
+              r.relative(),
+              number(r.beam()),
+              number(r.relativeToBeam())));
       json.append(
           String.format(
               Locale.ROOT,
               "    {\"scenario\": %s, \"unit\": %s, \"higherIsBetter\": %s, \"weft\": %.3f,"
-                  + " \"baseline\": %.3f, \"baselineName\": %s, \"relative\": %.4f}%s%n",
+                  + " \"baseline\": %.3f, \"baselineName\": %s, \"relative\": %s,"
+                  + " \"beam\": %s, \"relativeBeam\": %s}%s%n",
               quote(r.scenario()),
               quote(r.unit()),
               r.higherIsBetter(),
               r.weft(),
               r.baseline(),
               quote(r.baselineName()),
-              r.relative(),
+              json(r.relative()),
+              json(r.beam()),
+              json(r.relativeToBeam()),
               i + 1 < results.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
@@ -131,15 +164,30 @@ public final class Reports {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  /** A horizontal bar per scenario: Weft relative to its baseline (the line at 1.0). */
+  /**
+   * A horizontal bar per scenario: Weft relative to its baseline and, where measured, to the BEAM
+   * (the line at 1.0 is "as good"). Bars are cut at 4x; the label tells the figure.
+   */
   static BufferedImage chart(List<Result> results, String context) {
-    int rowHeight = 48;
+    boolean beam = results.stream().anyMatch(Result::hasBeam);
+    int bar = 18;
+    int rowHeight = beam ? 2 * bar + 20 : bar + 26;
     int width = 900;
-    int left = 240;
-    int right = 60;
-    int top = 70;
+    int left = 260;
+    int right = 90;
+    int top = beam ? 90 : 70;
     int height = top + rowHeight * results.size() + 50;
-    double max = Math.max(1.5, results.stream().mapToDouble(Result::relative).max().orElse(1));
+    double max =
+        Math.min(
+            4,
+            Math.max(
+                1.5,
+                results.stream()
+                    .flatMapToDouble(
+                        r -> java.util.stream.DoubleStream.of(r.relative(), r.relativeToBeam()))
+                    .filter(v -> !Double.isNaN(v))
+                    .max()
+                    .orElse(1)));
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -147,27 +195,52 @@ public final class Reports {
     g.fillRect(0, 0, width, height);
     g.setColor(Color.DARK_GRAY);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.drawString("Weft relative to its baseline (1.0 = as good; higher is better)", 20, 28);
+    g.drawString("Weft relative to its baselines (1.0 = as good; higher is better)", 20, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString(context, 20, 50);
+    Color vsBase = new Color(60, 140, 80);
+    Color vsBeam = new Color(70, 100, 180);
+    if (beam) {
+      g.setColor(vsBase);
+      g.fillRect(20, 62, 12, 12);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString("vs the bare-JDK baseline", 38, 73);
+      g.setColor(vsBeam);
+      g.fillRect(220, 62, 12, 12);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString("vs the BEAM (Erlang/OTP)", 238, 73);
+    }
     double scale = (width - left - right) / max;
     for (int i = 0; i < results.size(); i++) {
       Result r = results.get(i);
       int y = top + i * rowHeight;
       g.setColor(Color.DARK_GRAY);
       g.drawString(r.scenario(), 20, y + 22);
-      int w = (int) Math.round(r.relative() * scale);
-      g.setColor(r.relative() >= 1 ? new Color(60, 140, 80) : new Color(200, 120, 40));
-      g.fillRect(left, y + 8, Math.max(1, w), 22);
-      g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format(Locale.ROOT, "%.2f", r.relative()), left + w + 6, y + 24);
+      drawBar(g, r.relative(), left, y + 8, bar, scale, max, vsBase);
+      if (beam && r.hasBeam()) {
+        drawBar(g, r.relativeToBeam(), left, y + 10 + bar, bar, scale, max, vsBeam);
+      }
     }
     int one = left + (int) Math.round(scale);
     g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(2f));
     g.drawLine(one, top - 4, one, top + rowHeight * results.size());
-    g.drawString("baseline", one - 22, top + rowHeight * results.size() + 18);
+    g.drawString("1.0", one - 8, top + rowHeight * results.size() + 18);
     g.dispose();
     return img;
+  }
+
+  private static void drawBar(
+      Graphics2D g, double value, int x, int y, int h, double scale, double max, Color color) {
+    if (Double.isNaN(value)) {
+      return;
+    }
+    int w = (int) Math.round(Math.min(value, max) * scale);
+    g.setColor(value >= 1 ? color : new Color(200, 120, 40));
+    g.fillRect(x, y, Math.max(1, w), h);
+    g.setColor(Color.DARK_GRAY);
+    String label =
+        Double.isInfinite(value) ? "no baseline result" : String.format(Locale.ROOT, "%.2f", value);
+    g.drawString(label, x + w + 6, y + h - 4);
   }
 }

@@ -30,7 +30,7 @@ class ReportsTest {
         .hasSize(3)
         .element(1)
         .asString()
-        .startsWith("spawn,ops/s,true,50.000,100.000,threads,0.5000");
+        .startsWith("spawn,ops/s,true,50.000,100.000,threads,0.5000,,");
     assertThat(Files.readString(dir.resolve("core.json"))).contains("\"relative\": 0.5000");
     assertThat(ImageIO.read(dir.resolve("core.png").toFile()).getWidth()).isEqualTo(900);
     assertThat(Reports.table(results)).contains("spawn").contains("0.50");

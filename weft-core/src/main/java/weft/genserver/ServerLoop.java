@@ -62,7 +62,7 @@ final class ServerLoop<S, M> {
   }
 
   static <S, M> Pid start(GenServer<S, M> server, StartOptions options, boolean link) {
-    ProcessCore caller = ProcessCore.CURRENT.isBound() ? ProcessCore.CURRENT.get() : null;
+    ProcessCore caller = ProcessCore.current();
     if (caller == null) {
       throw new IllegalStateException(
           "not inside a Weft process: use GenServer.start(node, server, options) from outside");
@@ -73,7 +73,7 @@ final class ServerLoop<S, M> {
 
   /** Starts from outside any process. */
   static <S, M> Pid start(Node node, GenServer<S, M> server, StartOptions options) {
-    ProcessCore caller = ProcessCore.CURRENT.isBound() ? ProcessCore.CURRENT.get() : null;
+    ProcessCore caller = ProcessCore.current();
     return start(body -> Kernel.core(node.spawn(body)), caller, server, options, false);
   }
 
@@ -114,7 +114,7 @@ final class ServerLoop<S, M> {
 
   private void run(StartOptions options, CompletableFuture<Ack> ack, boolean linked)
       throws Exception {
-    ProcessCore self = ProcessCore.CURRENT.get();
+    ProcessCore self = ProcessCore.current();
     parent = self.parent() != null ? self.parent() : self.kernel().outside();
     self.behaviour(server.behaviour());
     try {
@@ -311,7 +311,7 @@ final class ServerLoop<S, M> {
   /** Sends a call and waits for the reply; see {@link GenServer#call}. */
   static Object call(Pid pid, Object request, Duration timeout) {
     ProcessCore target = Kernel.core(pid);
-    ProcessCore caller = ProcessCore.CURRENT.isBound() ? ProcessCore.CURRENT.get() : null;
+    ProcessCore caller = ProcessCore.current();
     if (caller != null) {
       caller.checkAlive();
       if (caller == target) {

@@ -68,17 +68,15 @@ public final class Process {
    * @return its pid, or empty on a thread that is not a process
    */
   public static Optional<Pid> current() {
-    return CURRENT.isBound() ? Optional.of(CURRENT.get()) : Optional.empty();
+    return Optional.ofNullable(ProcessCore.current());
   }
 
-  private static final ScopedValue<ProcessCore> CURRENT = ProcessCore.CURRENT;
-
   private static ProcessCore me() {
-    if (!CURRENT.isBound()) {
+    ProcessCore p = ProcessCore.current();
+    if (p == null) {
       throw new IllegalStateException(
           "not inside a Weft process: call this from code run by spawn, or use Node");
     }
-    ProcessCore p = CURRENT.get();
     p.checkAlive();
     return p;
   }
@@ -153,8 +151,9 @@ public final class Process {
    *     Erlang)
    */
   public static void send(Address to, Object message) {
-    if (CURRENT.isBound()) {
-      CURRENT.get().checkAlive();
+    ProcessCore self = ProcessCore.current();
+    if (self != null) {
+      self.checkAlive();
     }
     deliver(to, message);
   }
@@ -198,7 +197,7 @@ public final class Process {
    * @return the message
    */
   public static <T> T receive(Class<T> type) {
-    return type.cast(me().receive(type::isInstance, -1));
+    return type.cast(me().receive(ProcessCore.instanceOf(type), -1));
   }
 
   /**
@@ -369,7 +368,7 @@ public final class Process {
   public static void exit(Pid pid, ExitReason reason) {
     Objects.requireNonNull(reason, "reason");
     ProcessCore target = Kernel.core(pid);
-    ProcessCore from = CURRENT.isBound() ? me() : target.kernel().outside();
+    ProcessCore from = ProcessCore.current() != null ? me() : target.kernel().outside();
     target.exitSignal(from, reason, false);
     if (from == target) {
       from.checkAlive();

@@ -20,6 +20,10 @@ import java.util.Optional;
  *     plain process
  * @param parent the process that spawned it, if it was spawned by a process
  * @param startedAt when it was spawned
+ * @param preemptions how often the scheduler preempted it at a yield point (it had held its carrier
+ *     for a time slice while others waited)
+ * @param longSchedules how often the scheduler's watchdog reported it for holding its carrier
+ *     without reaching a yield point (see {@link weft.scheduler.Scheduler})
  */
 public record ProcessInfo(
     Pid pid,
@@ -32,4 +36,6 @@ public record ProcessInfo(
     boolean trapExit,
     Optional<String> behaviour,
     Optional<Pid> parent,
-    Instant startedAt) {}
+    Instant startedAt,
+    int preemptions,
+    int longSchedules) {}

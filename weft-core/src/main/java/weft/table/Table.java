@@ -122,10 +122,10 @@ public final class Table<K, V> {
    */
   public static <K, V> Table<K, V> create(TableOptions options) {
     Objects.requireNonNull(options, "options");
-    if (!ProcessCore.CURRENT.isBound()) {
+    ProcessCore owner = ProcessCore.current();
+    if (owner == null) {
       throw new IllegalStateException("a table is owned by a process: create it inside one");
     }
-    ProcessCore owner = ProcessCore.CURRENT.get();
     owner.checkAlive();
     Table<K, V> table = new Table<>(options, owner);
     if (options.name() != null
@@ -151,10 +151,11 @@ public final class Table<K, V> {
    */
   @SuppressWarnings("unchecked")
   public static <K, V> Optional<Table<K, V>> named(String name) {
-    if (!ProcessCore.CURRENT.isBound()) {
+    ProcessCore self = ProcessCore.current();
+    if (self == null) {
       throw new IllegalStateException("look up named tables from inside a process");
     }
-    return Optional.ofNullable((Table<K, V>) names(ProcessCore.CURRENT.get().kernel()).get(name));
+    return Optional.ofNullable((Table<K, V>) names(self.kernel()).get(name));
   }
 
   private void watchOwner(ProcessCore current) {
@@ -280,7 +281,7 @@ public final class Table<K, V> {
   }
 
   private boolean callerIsOwner() {
-    return ProcessCore.CURRENT.isBound() && ProcessCore.CURRENT.get() == owner;
+    return ProcessCore.current() == owner;
   }
 
   private String describe() {

@@ -50,7 +50,7 @@ final class AsyncStream<I, R> implements Iterator<TaskResult<R>> {
       I input = inputs.next();
       CompletableFuture<R> result = new CompletableFuture<>();
       Task<R> task;
-      if (ProcessCore.CURRENT.isBound()) {
+      if (ProcessCore.current() != null) {
         task = Task.attach(Process.spawnLink(Task.body(() -> work.apply(input), result)), result);
       } else {
         task = Task.attach(node.spawn(Task.body(() -> work.apply(input), result)), result);
@@ -141,8 +141,9 @@ final class AsyncStream<I, R> implements Iterator<TaskResult<R>> {
   }
 
   private static void interrupted() {
-    if (ProcessCore.CURRENT.isBound()) {
-      ProcessCore.CURRENT.get().checkAlive();
+    ProcessCore self = ProcessCore.current();
+    if (self != null) {
+      self.checkAlive();
     } else {
       Thread.currentThread().interrupt();
       throw new TaskException(ExitReason.SHUTDOWN);

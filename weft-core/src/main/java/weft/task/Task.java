@@ -88,7 +88,7 @@ public final class Task<T> {
 
   static <T> ProcessBody body(Callable<T> work, CompletableFuture<T> result) {
     return () -> {
-      ProcessCore.CURRENT.get().behaviour("Task");
+      ProcessCore.current().behaviour("Task");
       result.complete(work.call());
     };
   }
@@ -150,7 +150,7 @@ public final class Task<T> {
 
   /** Null when not done in time; else the value (empty for null). */
   private Optional<T> yieldResult(Duration timeout) {
-    ProcessCore caller = ProcessCore.CURRENT.isBound() ? ProcessCore.CURRENT.get() : null;
+    ProcessCore caller = ProcessCore.current();
     long deadline = Timeouts.deadline(timeout);
     while (true) {
       try {
@@ -187,8 +187,9 @@ public final class Task<T> {
   }
 
   private void kill() {
-    if (ProcessCore.CURRENT.isBound()) {
-      ProcessCore.CURRENT.get().unlink(pid);
+    ProcessCore self = ProcessCore.current();
+    if (self != null) {
+      self.unlink(pid);
     }
     pid.exitSignal(pid.kernel().outside(), ExitReason.KILL, false);
   }

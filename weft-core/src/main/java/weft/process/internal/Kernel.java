@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,10 +24,34 @@ import weft.process.Ref;
 /*
  * Design: the per-node state behind the public Node facade: the process table, the name table,
  * the timer wheel and node-scoped extensions (named tables, registries). There is no global
- * state: two Nodes in one JVM share nothing, which is how multi-node tests run in one process.
+ * state: two Nodes in one JVM share nothing, which is how multi-node tests run in one process;
+ * the one exception is the scheduler, whose carrier threads belong to the JVM.
  *
- * Scheduling seam: every process thread is made by newThread(). Today it is a plain virtual
- * thread; a fair scheduler (reduction counting, as on the BEAM) plugs in here.
+ * Scheduling seam: every process thread is made by newThread(), from Scheduling. Processes are
+ * virtual threads; what makes their scheduling fair is Weft's own, in four parts:
+ *
+ *   1. Weft's scheduler (WeftScheduler, Carrier): the executor of every process's virtual thread,
+ *      installed through a JDK-internal constructor that the agent opens. One FIFO run queue per
+ *      carrier thread plus a global one; a process woken by a message runs next on the sender's
+ *      carrier without waking another (as on the BEAM), and idle carriers steal.
+ *   2. Yield points (weft-agent, YieldPoint): the agent rewrites class files as they load, with the
+ *      JDK's ClassFile API, adding a check at each loop back-edge and at the entry of each method
+ *      that calls others. The check reads its carrier's preemption flag: a register load, a type
+ *      check and a volatile read on the fast path. Application classes get a variant that also
+ *      ends a killed process, so Process.exit(pid, KILL) stops `while (true) {}`.
+ *   3. The ticker: every tick (100 us) it looks at each carrier; a process that has held one for a
+ *      slice (200 us) while work waits is asked to yield at its next yield point; Thread.yield()
+ *      puts it at the back of the global queue. This is time-based where the BEAM counts
+ *      reductions: a counter per back-edge would cost a store on every loop iteration.
+ *   4. The watchdog, for code that yield points cannot reach (JDK code, JNI, uninstrumented
+ *      classes): a carrier held without progress past compensateAfter while work waits gets a spare
+ *      carrier; past longSchedule its holder is named in a log line and counted (Watchdog). Work
+ *      known to block a carrier, such as JDBC over SQLite's native library, runs on a DirtyPool
+ *      of platform threads instead, as the BEAM runs NIFs on dirty schedulers.
+ *
+ * Without the agent (or with -Dweft.scheduler=jdk) processes run on the JDK's scheduler, with no
+ * preemption; Scheduling logs that once. The design, the settings and the costs are in the
+ * README's "Scheduling" section and on weft.scheduler.Scheduler.
  *
  * Timers run on one platform daemon thread per node; a timer only enqueues a message, so the
  * thread never runs user code.
@@ -39,13 +65,17 @@ public final class Kernel {
   private final String nodeName;
   private final int number = NODE_NUMBERS.incrementAndGet();
   private final AtomicLong ids = new AtomicLong();
-  private final ConcurrentHashMap<Long, ProcessCore> processes = new ConcurrentHashMap<>();
+  private final Set<ProcessCore> processes = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, ProcessCore> names = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Ref, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> extensions = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor timerThread;
-  private final Thread.Builder.OfVirtual threads;
+  private final ThreadFactory threads;
   private final ProcessCore outside;
+
+  /** The running kernels, for the watchdog's search of the process that holds a carrier. */
+  private static final Set<Kernel> LIVE = ConcurrentHashMap.newKeySet();
+
   private volatile boolean stopping;
 
   /**
@@ -57,7 +87,7 @@ public final class Kernel {
   public Kernel(Node node, String nodeName) {
     this.node = node;
     this.nodeName = nodeName;
-    this.threads = Thread.ofVirtual().name("weft-" + nodeName + "-", 1);
+    this.threads = Scheduling.get().threads();
     this.timerThread =
         (ScheduledThreadPoolExecutor)
             Executors.newScheduledThreadPool(
@@ -69,6 +99,20 @@ public final class Kernel {
                 });
     this.timerThread.setRemoveOnCancelPolicy(true);
     this.outside = new ProcessCore(this, 0, null);
+    LIVE.add(this);
+  }
+
+  /** The live process whose thread is mounted on the carrier, if any (slow: scans every node). */
+  static Optional<ProcessCore> findMountedOn(Thread carrier) {
+    for (Kernel k : LIVE) {
+      for (ProcessCore p : k.processes) {
+        Thread t = p.thread();
+        if (t != null && JdkHooks.carrierOf(t) == carrier) {
+          return Optional.of(p);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The public facade. */
@@ -85,8 +129,8 @@ public final class Kernel {
     return number;
   }
 
-  Thread newThread(ProcessCore process, Runnable body) {
-    return threads.unstarted(body);
+  Thread newThread(ProcessCore process) {
+    return threads.newThread(process);
   }
 
   // ---------------------------------------------------------------- processes
@@ -109,7 +153,7 @@ public final class Kernel {
       throw new IllegalStateException("node " + nodeName + " is stopped");
     }
     ProcessCore p = new ProcessCore(this, ids.incrementAndGet(), parent);
-    processes.put(p.id(), p);
+    processes.add(p);
     if (link) {
       parent.linkUnstarted(p);
     }
@@ -121,7 +165,7 @@ public final class Kernel {
   }
 
   void removeProcess(ProcessCore p) {
-    processes.remove(p.id(), p);
+    processes.remove(p);
     if (stopping && processes.isEmpty()) {
       synchronized (processes) {
         processes.notifyAll();
@@ -136,7 +180,7 @@ public final class Kernel {
 
   /** The live processes, in no particular order. */
   public List<ProcessCore> processes() {
-    return new ArrayList<>(processes.values());
+    return new ArrayList<>(processes);
   }
 
   /** Number of live processes. */
@@ -309,5 +353,6 @@ public final class Kernel {
     }
     timerThread.shutdownNow();
     timers.clear();
+    LIVE.remove(this);
   }
 }

@@ -2,25 +2,38 @@ package weft.process.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /*
- * Design: a mailbox is two queues, as in the BEAM. Senders append to a lock-free `incoming`
- * queue and unpark the owner if it is parked; they never block and never take a lock. The owner
- * alone moves messages into its private linked list, which it scans for selective receive.
+ * Design: a mailbox is two lists, as in the BEAM. Senders push onto `incoming`, a lock-free stack
+ * (newest first): one compare-and-set each, never a lock, never a wait. The owner alone takes the
+ * whole stack at once (one atomic swap), reverses it (restoring arrival order) and appends it to
+ * its private list, which it scans for selective receive. The node a sender allocates is the node
+ * the private list keeps: one allocation per message.
  *
- * A receive scans the private list from the head; when nothing matches, it remembers the last
- * node it looked at, drains `incoming` onto the tail and goes on from there, so each message is
- * tested once per receive however often the owner wakes. Removal of the matched node is O(1).
+ * A receive scans the private list from the head; when nothing matches, it remembers the last node
+ * it looked at, takes what arrived and goes on from there, so each message is tested once per
+ * receive however often the owner wakes. Removal of the matched node is O(1).
  *
- * Parking protocol: the owner publishes itself in `waiter`, re-checks `incoming`, then parks;
- * a sender offers, then reads `waiter` and unparks. Either the owner sees the message on its
- * re-check, or the sender sees the waiter: no wake-up is lost (unpark before park leaves a
- * permit).
+ * Parking protocol: `incoming` doubles as the owner's "I am parked" flag. Before it parks, the
+ * owner swaps an empty `incoming` for the PARKED marker with a compare-and-set; a sender that finds
+ * the marker replaces it with its message and unparks the owner. Either the owner's CAS fails
+ * (something arrived: it takes it instead of parking), or the sender sees the marker: no wake-up
+ * is lost, and a sender pays for an unpark only when the owner really sleeps. A woken owner that
+ * finds the marker still there (timeout, interrupt) takes it back.
  *
- * Threads: `incoming`, `size` and `waiter` are shared; head/tail/nodes are owner-only.
+ * Spinning: an owner whose recent waits were short looks again for a few microseconds before it
+ * parks, as LinkedTransferQueue does, when no other process is waiting for a carrier (spinning then
+ * costs nobody anything). It learns per mailbox: a spin that ends in a park halves the next
+ * budget, a short park (the sender answered soon after) raises it. A process that waits for a
+ * ring of ten thousand, or for a client, never spins.
+ *
+ * Length: each pushed node records the length of the stack it tops (`depth`), so the length of
+ * `incoming` is its head's depth and the mailbox's length costs no shared counter.
+ *
+ * Threads: `incoming` is shared (CAS); head, tail, count and the spin budget are the owner's;
+ * `count` is read without synchronisation by introspection (a stale value is acceptable).
  */
 final class Mailbox {
 
@@ -30,47 +43,76 @@ final class Mailbox {
   private static final class Node {
     final Object message;
     Node next;
+    int depth;
 
     Node(Object message) {
       this.message = message;
     }
   }
 
-  private final ConcurrentLinkedQueue<Object> incoming = new ConcurrentLinkedQueue<>();
-  private static final VarHandle SIZE;
+  /** The owner is parked, or about to park: the next sender must unpark it. */
+  private static final Node PARKED = new Node(null);
+
+  private static final VarHandle INCOMING;
 
   static {
     try {
-      SIZE = MethodHandles.lookup().findVarHandle(Mailbox.class, "size", int.class);
+      INCOMING = MethodHandles.lookup().findVarHandle(Mailbox.class, "incoming", Node.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  // Messages waiting, for introspection; updated atomically through SIZE (no extra object).
-  private volatile int size;
-  private volatile Thread waiter;
+  /** Spin at most this many rounds of Thread.onSpinWait() before parking (a few microseconds). */
+  private static final int MAX_SPIN = 1 << 9;
+
+  /** A park shorter than this would have been a successful spin. */
+  private static final long SHORT_PARK_NANOS = 50_000;
+
+  private volatile Node incoming;
 
   // Owner-only.
   private Node head;
   private Node tail;
+  private int count;
+  private int spin;
 
-  /** Appends a message; any thread; never blocks. */
-  void put(Object message) {
-    incoming.offer(message);
-    SIZE.getAndAdd(this, 1);
-    Thread w = waiter;
-    if (w != null) {
-      LockSupport.unpark(w);
+  /**
+   * Appends a message; any thread; never blocks.
+   *
+   * @param message the message
+   * @param owner the owner's thread, unparked if it waits
+   */
+  void put(Object message, Thread owner) {
+    Node n = new Node(message);
+    while (true) {
+      Node h = incoming;
+      if (h == PARKED) {
+        n.next = null;
+        n.depth = 1;
+        if (INCOMING.compareAndSet(this, h, n)) {
+          LockSupport.unpark(owner);
+          return;
+        }
+      } else {
+        n.next = h;
+        n.depth = h == null ? 1 : h.depth + 1;
+        if (INCOMING.compareAndSet(this, h, n)) {
+          return;
+        }
+      }
     }
   }
 
+  /** Messages waiting (approximate when read by another thread than the owner). */
   int size() {
-    return size;
+    Node h = incoming;
+    return count + (h == null || h == PARKED ? 0 : h.depth);
   }
 
+  /** Whether the owner is parked in a receive. */
   boolean isWaiting() {
-    return waiter != null;
+    return incoming == PARKED;
   }
 
   /**
@@ -89,7 +131,7 @@ final class Mailbox {
       while (cur != null) {
         if (match.test(cur.message)) {
           unlink(prev, cur);
-          SIZE.getAndAdd(this, -1);
+          count--;
           return cur.message;
         }
         prev = cur;
@@ -109,24 +151,47 @@ final class Mailbox {
           return TIMED_OUT;
         }
       }
-      waiter = Thread.currentThread();
-      try {
-        if (!incoming.isEmpty()) {
-          continue;
-        }
-        if (timeoutNanos < 0) {
-          LockSupport.park(this);
-        } else {
-          LockSupport.parkNanos(this, remaining);
-        }
-      } finally {
-        waiter = null;
+      if (spin > 0 && spinFor()) {
+        continue;
+      }
+      if (!INCOMING.compareAndSet(this, null, PARKED)) {
+        continue; // something arrived meanwhile
+      }
+      long parkedAt = System.nanoTime();
+      if (timeoutNanos < 0) {
+        LockSupport.park(this);
+      } else {
+        LockSupport.parkNanos(this, remaining);
+      }
+      if (incoming == PARKED) {
+        INCOMING.compareAndSet(this, PARKED, null); // woken without a message: take the flag back
+      } else if (System.nanoTime() - parkedAt < SHORT_PARK_NANOS) {
+        spin = Math.min(MAX_SPIN, spin == 0 ? 16 : spin * 2);
       }
       if (Thread.interrupted()) {
         // Exit signals interrupt the thread; any other interrupt is not a Weft concept.
         owner.checkAlive();
       }
     }
+  }
+
+  /**
+   * Looks for a message for up to {@link #spin} rounds, when no other process waits for a carrier.
+   *
+   * @return true if one arrived
+   */
+  private boolean spinFor() {
+    if (!WeftScheduler.spinAllowed()) {
+      return false;
+    }
+    for (int i = 0; i < spin; i++) {
+      if (incoming != null) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    spin >>= 1;
+    return false;
   }
 
   /** Removes every message for which the predicate holds. Owner thread only. */
@@ -139,7 +204,7 @@ final class Mailbox {
       Node next = cur.next;
       if (match.test(cur.message)) {
         unlink(prev, cur);
-        SIZE.getAndAdd(this, -1);
+        count--;
         removed++;
       } else {
         prev = cur;
@@ -153,25 +218,33 @@ final class Mailbox {
   void clear() {
     head = null;
     tail = null;
-    incoming.clear();
-    size = 0;
+    count = 0;
+    INCOMING.getAndSet(this, (Node) null);
   }
 
+  /** Moves what arrived onto the private list, in arrival order; false if nothing had. */
   private boolean drain() {
-    Object m = incoming.poll();
-    if (m == null) {
+    Node h = incoming;
+    if (h == null) {
       return false;
     }
-    do {
-      Node n = new Node(m);
-      if (tail == null) {
-        head = n;
-      } else {
-        tail.next = n;
-      }
-      tail = n;
-      m = incoming.poll();
-    } while (m != null);
+    h = (Node) INCOMING.getAndSet(this, (Node) null);
+    count += h.depth;
+    // Reverse the stack (newest first) into arrival order and append it.
+    Node first = null;
+    Node last = h;
+    for (Node n = h; n != null; ) {
+      Node next = n.next;
+      n.next = first;
+      first = n;
+      n = next;
+    }
+    if (tail == null) {
+      head = first;
+    } else {
+      tail.next = first;
+    }
+    tail = last;
     return true;
   }
 

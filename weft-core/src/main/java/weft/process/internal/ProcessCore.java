@@ -40,12 +40,22 @@ import weft.process.Ref;
  * `behaviour` are volatile, written by the owner (or by die() on any thread) and read by anyone.
  */
 /** A process: its mailbox, links, monitors and life cycle. Internal: use {@link Pid}. */
-public final class ProcessCore implements Pid {
+public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptionHandler {
 
   private static final Logger CRASH_LOG = LoggerFactory.getLogger("weft.process.crash");
 
-  /** The process running on the current thread, bound for the whole of its body. */
-  public static final ScopedValue<ProcessCore> CURRENT = ScopedValue.newInstance();
+  /**
+   * The process the current thread runs, or null. The process is its thread's uncaught-exception
+   * handler: every Thread has that slot, so finding the current process is one field read and costs
+   * no ThreadLocal map or ScopedValue cache per process (about 200 bytes each). The slot's own use
+   * is kept: what reaches the handler is logged (nothing should: run() catches everything). Dirty
+   * work sets the handler of its pool thread to the process it works for, for as long as it does.
+   *
+   * @return the process, or null outside any
+   */
+  public static ProcessCore current() {
+    return Thread.currentThread().getUncaughtExceptionHandler() instanceof ProcessCore p ? p : null;
+  }
 
   /** Something told, exactly once, when a process ends: a process (by message) or a callback. */
   private sealed interface Watcher {}
@@ -61,12 +71,38 @@ public final class ProcessCore implements Pid {
   private final long startedAtMillis = System.currentTimeMillis();
   private final Mailbox mailbox = new Mailbox();
   private Thread thread;
+  private ProcessBody body; // until the thread starts it
 
   private volatile ExitReason exitReason;
   private volatile boolean trapExit;
   private volatile String name;
   private volatile String behaviour;
   private volatile String crashContext;
+
+  // Scheduling counters, for introspection: written by the process's own yield points and by the
+  // watchdog, read by info(); an occasional stale read is harmless.
+  private int preemptions;
+  private int longSchedules;
+
+  // Whether an exit was already thrown at a yield point (owner thread only), and the accounting of
+  // an exit signal that may find the thread running: NONE -> COUNTED (by the signal) -> FINISHED
+  // (by the thread's end), or NONE -> FINISHED.
+  private boolean exitThrown;
+  private volatile int unwinding;
+  private static final int NONE = 0;
+  private static final int COUNTED = 1;
+  private static final int FINISHED = 2;
+  private static final java.lang.invoke.VarHandle UNWINDING;
+
+  static {
+    try {
+      UNWINDING =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(ProcessCore.class, "unwinding", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   // Guarded by this. Allocated on first use: most processes never link or monitor, and an idle
   // process should cost little more than its virtual thread (see weft-bench CoreBench).
@@ -128,18 +164,50 @@ public final class ProcessCore implements Pid {
     return "<" + kernel.number() + "." + id + ">";
   }
 
+  /** Identity equality; a hash from the id, spread, so that process tables need no boxed key. */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id * 0x9E3779B97F4A7C15L);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o;
+  }
+
   // ---------------------------------------------------------------- life cycle
 
   void start(ProcessBody body) {
-    thread = kernel.newThread(this, () -> ScopedValue.where(CURRENT, this).run(() -> run(body)));
-    thread.start();
+    this.body = body;
+    Thread t = kernel.newThread(this);
+    t.setUncaughtExceptionHandler(this);
+    thread = t;
+    t.start();
   }
 
-  private void run(ProcessBody body) {
+  /** What reaches a process thread's handler: only a failure of Weft itself. */
+  @Override
+  public void uncaughtException(Thread t, Throwable e) {
+    CRASH_LOG.error("process {} failed outside its body", this, e);
+  }
+
+  /** The process's virtual thread. */
+  Thread thread() {
+    return thread;
+  }
+
+  /** The body of the process's thread; on any other thread it refuses to run. */
+  @Override
+  public void run() {
+    if (Thread.currentThread() != thread || body == null) {
+      throw new IllegalStateException("a process runs only on its own thread, once");
+    }
+    ProcessBody b = body;
+    body = null;
     ExitReason reason;
     Throwable crash = null;
     try {
-      body.run();
+      b.run();
       reason = ExitReason.NORMAL;
     } catch (ExitUnwind unwind) {
       reason = unwind.reason();
@@ -150,6 +218,37 @@ public final class ProcessCore implements Pid {
     Thread.interrupted();
     die(reason, crash, true);
     mailbox.clear();
+    if ((int) UNWINDING.getAndSet(this, FINISHED) == COUNTED) {
+      WeftScheduler s = Scheduling.get().weft();
+      if (s != null) {
+        s.exitUnwound();
+      }
+    }
+  }
+
+  /**
+   * At a yield point in application code: throws {@link ExitUnwind} if an exit signal has ended
+   * this process and no yield point has thrown it yet. Owner thread.
+   */
+  void unwindIfKilled() {
+    ExitReason r = exitReason;
+    if (r != null && !exitThrown) {
+      exitThrown = true;
+      throw new ExitUnwind(r);
+    }
+  }
+
+  void countPreemption() {
+    preemptions++;
+  }
+
+  void countLongSchedule() {
+    longSchedules++;
+  }
+
+  /** The behaviour's label, if any. */
+  Optional<String> behaviourLabel() {
+    return Optional.ofNullable(behaviour);
   }
 
   private void reportCrash(ExitReason reason, Throwable crash) {
@@ -240,6 +339,11 @@ public final class ProcessCore implements Pid {
     Thread t = thread;
     if (t != null && t != Thread.currentThread()) {
       t.interrupt();
+      // It may be running, even spinning in a loop: make its yield points look (see YieldPoint).
+      WeftScheduler s = Scheduling.get().weft();
+      if (s != null && !mailbox.isWaiting() && UNWINDING.compareAndSet(this, NONE, COUNTED)) {
+        s.exitSignalled();
+      }
     }
     return true;
   }
@@ -289,7 +393,7 @@ public final class ProcessCore implements Pid {
   /** Appends a message to the mailbox; dropped if the process has ended. Never blocks. */
   public void deliver(Object message) {
     if (exitReason == null) {
-      mailbox.put(message);
+      mailbox.put(message, thread);
     }
   }
 
@@ -300,7 +404,29 @@ public final class ProcessCore implements Pid {
    */
   public Object receive(Predicate<Object> match, long timeoutNanos) {
     checkAlive();
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException(
+          "receive must run on the process's own thread, not inside dirty work (DirtyPool)");
+    }
     return mailbox.receive(match, timeoutNanos, this);
+  }
+
+  private static final ClassValue<Predicate<Object>> INSTANCE_OF =
+      new ClassValue<>() {
+        @Override
+        protected Predicate<Object> computeValue(Class<?> type) {
+          return type::isInstance;
+        }
+      };
+
+  /**
+   * The pattern "a message of this type", made once per type (a receive allocates nothing for it).
+   *
+   * @param type the type
+   * @return the predicate
+   */
+  public static Predicate<Object> instanceOf(Class<?> type) {
+    return INSTANCE_OF.get(type);
   }
 
   /** The value {@link #receive} returns on timeout. */
@@ -511,6 +637,8 @@ public final class ProcessCore implements Pid {
         trapExit,
         Optional.ofNullable(behaviour),
         Optional.ofNullable(parent),
-        Instant.ofEpochMilli(startedAtMillis));
+        Instant.ofEpochMilli(startedAtMillis),
+        preemptions,
+        longSchedules);
   }
 }

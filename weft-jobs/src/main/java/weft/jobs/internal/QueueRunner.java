@@ -267,7 +267,7 @@ public final class QueueRunner {
 
   /** The body of an attempt's process: perform, then record the outcome. */
   private void attempt(Worker worker, Job job) {
-    var me = weft.process.internal.ProcessCore.CURRENT.get();
+    var me = weft.process.internal.ProcessCore.current();
     Process.label("Job(" + job.worker() + "#" + job.id() + ")");
     JobResult result;
     try {

@@ -1,0 +1,176 @@
+package weft.process.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/*
+ * Design: one carrier is one platform thread that runs continuations of virtual threads (Weft's
+ * processes), as one BEAM scheduler runs Erlang processes. It owns a run queue; it takes work from
+ * its own queue first, from the scheduler's global queue every 32nd time and whenever its own is
+ * empty, and steals from other carriers' queues last.
+ *
+ * States: RUNNING (running a task or looking for one) -> SPINNING (found nothing, looks again for
+ * a few microseconds) -> IDLE (parked) -> WAKING (a submitter chose it and unparked it) ->
+ * RUNNING. A submitter that adds work wakes an IDLE carrier only if no carrier is SPINNING. The
+ * carrier publishes IDLE before it looks at the queues one last time and parks, and a submitter
+ * publishes its task before it looks at the states: one of the two always sees the other (both
+ * are sequentially consistent accesses), so no wake-up is lost.
+ *
+ * Fields and threads: the run queue is any thread's; `state` is CAS'd by submitters and written
+ * by the carrier; `current` and `mounts` are written by the carrier with release semantics and
+ * read by the ticker; `preempt`, `yieldRequested` are written by the ticker (and by exit signals),
+ * read and cleared by yield points running on this carrier; `checkIns` is written by yield points
+ * on this carrier and read by the ticker; the `seen*` fields belong to the ticker alone.
+ */
+/** A platform thread that runs processes for the {@link WeftScheduler}. */
+final class Carrier extends Thread {
+
+  static final int RUNNING = 0;
+  static final int SPINNING = 1;
+  static final int IDLE = 2;
+  static final int WAKING = 3;
+
+  /** Looks for work this many times (a few microseconds) before parking. */
+  private static final int SPINS = 64;
+
+  /** How long a spare carrier stays idle before it retires. */
+  private static final long LINGER_NANOS = 1_000_000_000L;
+
+  private static final VarHandle CURRENT;
+  private static final VarHandle MOUNTS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      CURRENT = l.findVarHandle(Carrier.class, "current", Runnable.class);
+      MOUNTS = l.findVarHandle(Carrier.class, "mounts", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final WeftScheduler scheduler;
+  final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+  final AtomicInteger state = new AtomicInteger(RUNNING);
+
+  /** Set to make the next yield point on this carrier take its slow path. */
+  volatile boolean preempt;
+
+  /** Set by the ticker: the process on this carrier has had its slice while others wait. */
+  volatile boolean yieldRequested;
+
+  /** Set by a yield point just before it yields, so the continuation goes to the global queue. */
+  boolean yielding;
+
+  /** Slow paths taken on this carrier: the ticker sees progress when it changes. */
+  volatile long checkIns;
+
+  /** 1 while this carrier's current task has a spare carrier beside it. */
+  final AtomicInteger compensated = new AtomicInteger();
+
+  private Runnable current;
+  private long mounts;
+  private long runs;
+
+  // The ticker's own bookkeeping of this carrier (ticker thread only).
+  long seenMount = -1;
+  long seenAt;
+  long seenCheckIns;
+  long progressAt;
+  boolean reported;
+
+  Carrier(WeftScheduler scheduler, int index) {
+    super("weft-carrier-" + index);
+    this.scheduler = scheduler;
+    setDaemon(true);
+  }
+
+  /** The task running now, or null (ticker). */
+  Runnable current() {
+    return (Runnable) CURRENT.getAcquire(this);
+  }
+
+  /** How many tasks this carrier has started (ticker). */
+  long mounts() {
+    return (long) MOUNTS.getAcquire(this);
+  }
+
+  @Override
+  public void run() {
+    int spins = 0;
+    while (true) {
+      Runnable task = next();
+      if (task != null) {
+        if (state.get() != RUNNING) {
+          state.set(RUNNING);
+        }
+        spins = 0;
+        runTask(task);
+        continue;
+      }
+      if (spins < SPINS) {
+        if (spins++ == 0) {
+          state.set(SPINNING);
+        }
+        Thread.onSpinWait();
+        continue;
+      }
+      state.set(IDLE);
+      if (scheduler.hasWork()) {
+        state.set(RUNNING);
+        spins = 0;
+        continue;
+      }
+      if (scheduler.surplus()) {
+        // A spare whose held carrier is back: it lingers a second, then leaves if still idle.
+        LockSupport.parkNanos(this, LINGER_NANOS);
+        if (state.get() == IDLE && !scheduler.hasWork() && scheduler.retire(this)) {
+          return;
+        }
+      } else {
+        LockSupport.park(this);
+      }
+      state.set(RUNNING);
+      spins = 0;
+      scheduler.carrierAwake();
+    }
+  }
+
+  private Runnable next() {
+    Runnable t;
+    if ((++runs & 31) == 0 && (t = scheduler.global.poll()) != null) {
+      return t;
+    }
+    if ((t = queue.poll()) != null || (t = scheduler.global.poll()) != null) {
+      return t;
+    }
+    return scheduler.steal(this);
+  }
+
+  private void runTask(Runnable task) {
+    MOUNTS.setRelease(this, mounts + 1);
+    CURRENT.setRelease(this, task);
+    try {
+      task.run();
+    } catch (Throwable t) {
+      // A continuation handles its own failures; nothing may stop the carrier.
+    }
+    CURRENT.setRelease(this, null);
+    yieldRequested = false;
+    if (compensated.getAndSet(0) == 1) {
+      scheduler.endCompensation();
+    }
+  }
+
+  /** Wakes this carrier if it is idle; returns whether it did. Any thread. */
+  boolean wake() {
+    if (state.get() == IDLE && state.compareAndSet(IDLE, WAKING)) {
+      LockSupport.unpark(this);
+      return true;
+    }
+    return false;
+  }
+}
