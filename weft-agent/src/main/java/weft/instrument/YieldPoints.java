@@ -56,6 +56,15 @@ public final class YieldPoints {
   /** The yield point of application code: also ends a killed process. */
   public static final String CHECK_EXIT = "checkExit";
 
+  /**
+   * What a loop calls once every {@link #BACK_EDGES_PER_CHECK} back-edges, in library code: the
+   * check, and the carrier's own clock (see weft-core's YieldPoint).
+   */
+  public static final String LOOP = "loop";
+
+  /** {@link #LOOP} in application code. */
+  public static final String LOOP_EXIT = "loopExit";
+
   /** A back-edge checks the flag once every this many back-edges of its method activation. */
   static final int BACK_EDGES_PER_CHECK = Integer.getInteger("weft.agent.backEdges", 64);
 
@@ -106,12 +115,13 @@ public final class YieldPoints {
     ClassModel model = cf.parse(bytes);
     int[] inserted = {0};
     String method = exits ? CHECK_EXIT : CHECK;
+    String loop = exits ? LOOP_EXIT : LOOP;
     ClassTransform transform =
         ClassTransform.transformingMethods(
             YieldPoints::eligible,
             (mb, me) -> {
               if (me instanceof CodeModel code) {
-                Inserter inserter = new Inserter(callsOthers(code) || loops(code), method);
+                Inserter inserter = new Inserter(callsOthers(code) || loops(code), method, loop);
                 mb.transformCode(code, inserter);
                 inserted[0] += inserter.inserted;
               } else {
@@ -181,19 +191,21 @@ public final class YieldPoints {
   private static final class Inserter implements CodeTransform {
     private final boolean atEntry;
     private final String method;
+    private final String loop;
     private final Set<Label> bound = new HashSet<>();
     private int countdown = -1;
     int inserted;
 
-    Inserter(boolean atEntry, String method) {
+    Inserter(boolean atEntry, String method, String loop) {
       this.atEntry = atEntry;
       this.method = method;
+      this.loop = loop;
     }
 
     @Override
     public void atStart(CodeBuilder builder) {
       if (atEntry) {
-        yieldPoint(builder);
+        yieldPoint(builder, method);
         if (BACK_EDGES_PER_CHECK > 1) {
           countdown = builder.allocateLocal(TypeKind.INT);
           builder.loadConstant(BACK_EDGES_PER_CHECK).istore(countdown);
@@ -213,18 +225,18 @@ public final class YieldPoints {
 
     private void backEdge(CodeBuilder builder) {
       if (countdown < 0) {
-        yieldPoint(builder);
+        yieldPoint(builder, method);
         return;
       }
       Label skip = builder.newLabel();
       builder.iinc(countdown, -1).iload(countdown).ifgt(skip);
       builder.loadConstant(BACK_EDGES_PER_CHECK).istore(countdown);
-      yieldPoint(builder);
+      yieldPoint(builder, loop);
       builder.labelBinding(skip);
     }
 
-    private void yieldPoint(CodeBuilder builder) {
-      builder.invokestatic(TARGET, method, VOID);
+    private void yieldPoint(CodeBuilder builder, String target) {
+      builder.invokestatic(TARGET, target, VOID);
       inserted++;
     }
   }

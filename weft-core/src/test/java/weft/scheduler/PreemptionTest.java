@@ -36,6 +36,7 @@ class PreemptionTest {
 
   @AfterEach
   void stop() {
+    System.err.println("DEBUG " + Scheduler.stats());
     spinners.forEach(p -> node.exit(p, ExitReason.KILL));
     node.close();
   }
@@ -53,11 +54,18 @@ class PreemptionTest {
     }
   }
 
-  private void spinOnEveryCarrier() {
+  /** Twice as many spinning processes as carriers; returns once every one of them has run. */
+  private void spinOnEveryCarrier() throws InterruptedException {
     int hogs = 2 * Scheduler.options().parallelism();
+    CountDownLatch running = new CountDownLatch(hogs);
     for (int i = 0; i < hogs; i++) {
-      spinners.add(node.spawn(PreemptionTest::spinForever));
+      spinners.add(
+          node.spawn(() -> {
+            running.countDown();
+            spinForever();
+          }));
     }
+    assertThat(running.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
   }
 
   record Ping(Pid from, int n) {}

@@ -2,7 +2,6 @@ package weft.process.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,7 +52,7 @@ final class Carrier extends Thread {
   }
 
   final WeftScheduler scheduler;
-  final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+  final RunQueue queue = new RunQueue();
   final AtomicInteger state = new AtomicInteger(RUNNING);
 
   /** Set to make the next yield point on this carrier take its slow path. */
@@ -74,6 +73,14 @@ final class Carrier extends Thread {
   private Runnable current;
   private long mounts;
   private long runs;
+
+  // The carrier's own clock, read by loops (YieldPoint.loop): written and read only by whatever
+  // runs on this carrier, one at a time.
+  int clockCountdown = 1;
+  int clockEvery = 1;
+  long clockMount = -1;
+  long sliceStart;
+  long lastClock;
 
   // The ticker's own bookkeeping of this carrier (ticker thread only).
   long seenMount = -1;
@@ -159,8 +166,11 @@ final class Carrier extends Thread {
       // A continuation handles its own failures; nothing may stop the carrier.
     }
     CURRENT.setRelease(this, null);
-    yieldRequested = false;
-    if (compensated.getAndSet(0) == 1) {
+    // Plain reads first: a volatile write or an atomic per task would cost a fence each.
+    if (yieldRequested) {
+      yieldRequested = false;
+    }
+    if (compensated.get() == 1 && compensated.getAndSet(0) == 1) {
       scheduler.endCompensation();
     }
   }

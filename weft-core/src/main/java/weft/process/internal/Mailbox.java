@@ -23,8 +23,8 @@ import java.util.function.Predicate;
  * is lost, and a sender pays for an unpark only when the owner really sleeps. A woken owner that
  * finds the marker still there (timeout, interrupt) takes it back.
  *
- * Spinning: an owner whose recent waits were short looks again for a few microseconds before it
- * parks, as LinkedTransferQueue does, when no other process is waiting for a carrier (spinning then
+ * Spinning: an owner whose recent waits were short (woken within a scheduler tick) looks again
+ * for a few microseconds before it parks, as LinkedTransferQueue does, when no other process is waiting for a carrier (spinning then
  * costs nobody anything). It learns per mailbox: a spin that ends in a park halves the next
  * budget, a short park (the sender answered soon after) raises it. A process that waits for a
  * ring of ten thousand, or for a client, never spins.
@@ -65,9 +65,6 @@ final class Mailbox {
 
   /** Spin at most this many rounds of Thread.onSpinWait() before parking (a few microseconds). */
   private static final int MAX_SPIN = 1 << 9;
-
-  /** A park shorter than this would have been a successful spin. */
-  private static final long SHORT_PARK_NANOS = 50_000;
 
   private volatile Node incoming;
 
@@ -137,27 +134,39 @@ final class Mailbox {
         prev = cur;
         cur = cur.next;
       }
-      if (drain()) {
-        cur = prev == null ? head : prev.next;
-        continue;
+      if (!drain() && !await(timeoutNanos, deadline, owner)) {
+        return TIMED_OUT;
       }
+      cur = prev == null ? head : prev.next;
+    }
+  }
+
+  /**
+   * Waits until something arrives; kept apart from {@link #receive} so that the receive itself
+   * stays small enough for the JIT to inline into its caller: fewer frames to freeze and thaw when
+   * the virtual thread parks and resumes.
+   *
+   * @return false if the time ran out first
+   */
+  private boolean await(long timeoutNanos, long deadline, ProcessCore owner) {
+    while (true) {
       owner.checkAlive();
       long remaining = 0;
       if (timeoutNanos == 0) {
-        return TIMED_OUT;
+        return false;
       } else if (timeoutNanos > 0) {
         remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-          return TIMED_OUT;
+          return false;
         }
       }
       if (spin > 0 && spinFor()) {
-        continue;
+        return drain();
       }
       if (!INCOMING.compareAndSet(this, null, PARKED)) {
-        continue; // something arrived meanwhile
+        return drain(); // something arrived meanwhile
       }
-      long parkedAt = System.nanoTime();
+      long parkedAt = WeftScheduler.ticks();
       if (timeoutNanos < 0) {
         LockSupport.park(this);
       } else {
@@ -165,12 +174,15 @@ final class Mailbox {
       }
       if (incoming == PARKED) {
         INCOMING.compareAndSet(this, PARKED, null); // woken without a message: take the flag back
-      } else if (System.nanoTime() - parkedAt < SHORT_PARK_NANOS) {
+      } else if (WeftScheduler.ticks() - parkedAt <= 1) {
         spin = Math.min(MAX_SPIN, spin == 0 ? 16 : spin * 2);
       }
       if (Thread.interrupted()) {
         // Exit signals interrupt the thread; any other interrupt is not a Weft concept.
         owner.checkAlive();
+      }
+      if (drain()) {
+        return true;
       }
     }
   }

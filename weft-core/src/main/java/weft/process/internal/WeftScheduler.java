@@ -69,7 +69,7 @@ final class WeftScheduler implements Executor {
   private int carrierNumbers; // guarded by lock
 
   private final long tickNanos;
-  private final long sliceNanos;
+  final long sliceNanos;
   private final long compensateNanos;
   private final long longScheduleNanos;
   private final Thread ticker;
@@ -82,6 +82,18 @@ final class WeftScheduler implements Executor {
   private static final int MAX_STEP = 4;
   private long clock;
   private long lastTick = System.nanoTime();
+
+  /** Ticks so far (written by the ticker); a cheap clock for mailboxes' spin heuristics. */
+  private static volatile long ticks;
+
+  /**
+   * The ticker's count of ticks: it advances every tick while any carrier runs.
+   *
+   * @return the count
+   */
+  static long ticks() {
+    return ticks;
+  }
 
   /** Exit signals sent to processes whose threads have not ended yet. */
   final AtomicInteger pendingExits = new AtomicInteger();
@@ -122,7 +134,10 @@ final class WeftScheduler implements Executor {
         return;
       }
       boolean backlog = !k.queue.isEmpty();
-      k.queue.offer(task);
+      if (!k.queue.offer(task)) {
+        global.offer(task); // a full run queue spills into the global one
+        backlog = true;
+      }
       if (backlog) {
         wakeOne();
       }
@@ -364,6 +379,7 @@ final class WeftScheduler implements Executor {
         LockSupport.parkNanos(this, tickNanos);
       }
       long now = System.nanoTime();
+      ticks++;
       clock += Math.min(now - lastTick, MAX_STEP * tickNanos);
       lastTick = now;
       try {

@@ -17,6 +17,14 @@ package weft.process.internal;
  * ticker setting a flag at that moment can clear it too early; the ticker sets it again on its
  * next tick for as long as the reason holds, so the cost of the race is one tick.
  *
+ * The carrier's own clock (loop): the ticker is a thread like any other, and when every core runs
+ * a carrier the OS may let it wait milliseconds for a CPU, so a process could keep its carrier
+ * several slices. Loops therefore also time themselves: once every 64 back-edges a loop calls
+ * loop(), which counts down on its carrier and, every so many calls, reads the clock; the count
+ * adapts so that the clock is read every 10 to 50 microseconds whatever the loop's body costs
+ * (a fraction of a percent). A process past its slice while others wait then yields at once, as
+ * the BEAM's schedulers count reductions themselves. Recursion without loops relies on the ticker.
+ *
  * The slow path runs when the ticker (or an exit signal) set the carrier's flag: it records the
  * check-in (so the watchdog knows the process can be preempted), ends the process if an exit
  * signal killed it and the code is application code, and yields the carrier if the ticker asked.
@@ -45,6 +53,56 @@ public final class YieldPoint {
   public static void checkExit() {
     if (armed && JdkHooks.currentCarrier() instanceof Carrier k && k.preempt) {
       preempted(k, true);
+    }
+  }
+
+  /** What a loop calls every 64 back-edges, in library and framework code. */
+  public static void loop() {
+    if (JdkHooks.currentCarrier() instanceof Carrier k) {
+      if (k.preempt) {
+        preempted(k, false);
+      } else if (--k.clockCountdown <= 0) {
+        selfTimed(k, false);
+      }
+    }
+  }
+
+  /** What a loop calls every 64 back-edges, in application code. */
+  public static void loopExit() {
+    if (JdkHooks.currentCarrier() instanceof Carrier k) {
+      if (k.preempt) {
+        preempted(k, true);
+      } else if (--k.clockCountdown <= 0) {
+        selfTimed(k, true);
+      }
+    }
+  }
+
+  private static final long MIN_CLOCK_NANOS = 10_000;
+  private static final long MAX_CLOCK_NANOS = 50_000;
+  private static final int MAX_CLOCK_EVERY = 1 << 12;
+
+  /** Reads the clock for the carrier's current process; yields if its slice is over. */
+  private static void selfTimed(Carrier k, boolean exits) {
+    long now = System.nanoTime();
+    long mount = k.mounts();
+    if (k.clockMount != mount) {
+      k.clockMount = mount;
+      k.sliceStart = now;
+    } else {
+      long since = now - k.lastClock;
+      if (since < MIN_CLOCK_NANOS) {
+        k.clockEvery = Math.min(MAX_CLOCK_EVERY, k.clockEvery * 2);
+      } else if (since > MAX_CLOCK_NANOS) {
+        k.clockEvery = Math.max(1, k.clockEvery / 2);
+      }
+    }
+    k.lastClock = now;
+    k.clockCountdown = k.clockEvery;
+    k.checkIns++;
+    if (now - k.sliceStart >= k.scheduler.sliceNanos && k.scheduler.hasWork()) {
+      k.yieldRequested = true;
+      preempted(k, exits);
     }
   }
 

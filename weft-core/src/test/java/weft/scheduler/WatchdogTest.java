@@ -1,0 +1,79 @@
+package weft.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import weft.process.InProcess;
+import weft.process.Node;
+import weft.process.Pid;
+import weft.process.Process;
+import weft.testing.uninstrumented.Spin;
+
+/**
+ * Code without yield points (here weft.testing.uninstrumented, which the tests' agent leaves
+ * alone) holds its carrier: the watchdog names it, and gives the scheduler spare carriers so that
+ * others still run.
+ */
+class WatchdogTest {
+
+  private final Node node = Node.start("watchdog");
+  private final AtomicBoolean release = new AtomicBoolean();
+  private final LinkedBlockingQueue<LongSchedule> reports = new LinkedBlockingQueue<>();
+  private final Consumer<LongSchedule> listener = reports::add;
+
+  @AfterEach
+  void stop() {
+    release.set(true);
+    Scheduler.removeLongScheduleListener(listener);
+    node.close();
+  }
+
+  @Test
+  void theWatchdogNamesAProcessThatHoldsItsCarrierInCodeWithoutYieldPoints() throws Exception {
+    Scheduler.addLongScheduleListener(listener);
+    Pid holder =
+        node.spawn(() -> {
+          Process.label("Holder");
+          Spin.until(release);
+        });
+    LongSchedule report = null;
+    while (report == null || !report.pid().equals(java.util.Optional.of(holder))) {
+      report = reports.poll(30, TimeUnit.SECONDS);
+      assertThat(report).as("a watchdog report within 30 s").isNotNull();
+    }
+    assertThat(report.behaviour()).contains("Holder");
+    assertThat(report.held()).isGreaterThanOrEqualTo(Scheduler.options().longSchedule());
+    assertThat(report.stack())
+        .anySatisfy(f -> assertThat(f.getClassName()).isEqualTo(Spin.class.getName()));
+    assertThat(node.info(holder).orElseThrow().longSchedules()).isPositive();
+    assertThat(Scheduler.stats().longSchedules()).isPositive();
+  }
+
+  @Test
+  void processesStillRunWhenEveryCarrierIsHeldByCodeWithoutYieldPoints() {
+    long before = Scheduler.stats().compensations();
+    List<Pid> holders = new ArrayList<>();
+    for (int i = 0; i < Scheduler.options().parallelism(); i++) {
+      holders.add(node.spawn(() -> Spin.until(release)));
+    }
+    InProcess.run(
+        node,
+        () -> {
+          for (int i = 0; i < 50; i++) {
+            Pid self = Process.self();
+            int n = i;
+            Process.spawn(() -> Process.send(self, n));
+            assertThat(Process.receive(Integer.class, Duration.ofSeconds(20))).contains(n);
+          }
+        });
+    assertThat(Scheduler.stats().compensations()).isGreaterThan(before);
+  }
+}
