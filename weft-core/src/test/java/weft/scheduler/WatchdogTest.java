@@ -18,9 +18,9 @@ import weft.process.Process;
 import weft.testing.uninstrumented.Spin;
 
 /**
- * Code without yield points (here weft.testing.uninstrumented, which the tests' agent leaves
- * alone) holds its carrier: the watchdog names it, and gives the scheduler spare carriers so that
- * others still run.
+ * Code without yield points (here weft.testing.uninstrumented, which the tests' agent leaves alone)
+ * holds its carrier: the watchdog names it, and gives the scheduler spare carriers so that others
+ * still run.
  */
 class WatchdogTest {
 
