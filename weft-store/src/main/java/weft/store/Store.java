@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -14,7 +15,9 @@ import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Exit;
+import weft.process.Pid;
 import weft.process.Process;
+import weft.scheduler.DirtyPool;
 import weft.supervisor.ChildSpec;
 
 /**
@@ -43,6 +46,18 @@ import weft.supervisor.ChildSpec;
  * flyway_schema_history} table. A migration that fails stops {@code open} with a {@link
  * StoreException} naming it; nothing after it runs.
  *
+ * <h2>Off the carriers</h2>
+ *
+ * Every transaction, and the keeper's check, runs on the store's own {@link DirtyPool} of platform
+ * threads, one per connection of the pool, while the calling process parks: JDBC drivers block the
+ * thread they run on, and SQLite's runs native code, which would pin a process's carrier thread
+ * (two busy clients could then hold every carrier, and nothing else would run). Inside the body,
+ * {@code Process.self()}, {@code send} and {@code spawn} act for the calling process; {@code
+ * receive} and {@code GenServer.call} are refused. If the calling process is killed meanwhile, it
+ * ends at once; the body runs to its end on the pool thread and the transaction is rolled back
+ * instead of committed. Called from a platform thread (a {@code main} method, start-up), a
+ * transaction runs on that thread.
+ *
  * <h2>Retries</h2>
  *
  * {@link #transaction} runs its body again (up to {@value #MAX_ATTEMPTS} times, with a short random
@@ -61,10 +76,12 @@ public final class Store implements AutoCloseable {
 
   private final StoreConfig config;
   private final HikariDataSource pool;
+  private final DirtyPool dirty;
 
   private Store(StoreConfig config, HikariDataSource pool) {
     this.config = config;
     this.pool = pool;
+    this.dirty = DirtyPool.create("weft-store", config.poolSize());
   }
 
   /**
@@ -196,10 +213,10 @@ public final class Store implements AutoCloseable {
     Process.trapExit(true); // stops between checks, never while holding a connection
     while (true) {
       boolean ok;
-      try (Connection c = pool.getConnection()) {
-        ok = c.isValid(5);
-      } catch (SQLException | RuntimeException e) {
-        ok = false;
+      try {
+        ok = dirty.call(this::check);
+      } catch (IllegalStateException closed) {
+        ok = false; // the store was closed
       }
       if (ok != healthy) {
         if (ok) {
@@ -217,8 +234,17 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  private boolean check() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(5);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /**
-   * The pool, for code that wants plain JDBC or a query library.
+   * The pool, for code that wants plain JDBC or a query library. Calls made on it directly run on
+   * the calling thread: from a process, hand blocking work to {@link #dirtyPool()}.
    *
    * @return the data source
    */
@@ -237,16 +263,38 @@ public final class Store implements AutoCloseable {
    *     body or the database, after the retries; a body's unchecked exception passes unchanged
    */
   public <T> T transaction(Tx<T> body) {
+    Optional<Pid> caller = Process.current();
+    return dirty.call(() -> attempts(body, caller));
+  }
+
+  /**
+   * The store's pool of platform threads for JDBC work, one per connection (see the class
+   * documentation); for code that uses {@link #dataSource()} directly from a process.
+   *
+   * @return the pool
+   */
+  public DirtyPool dirtyPool() {
+    return dirty;
+  }
+
+  private <T> T attempts(Tx<T> body, Optional<Pid> caller) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         try {
           T result = body.run(c);
+          if (caller.isPresent() && !Process.isAlive(caller.get())) {
+            throw new StoreException(
+                "the process " + caller.get() + " ended while its transaction ran: rolled back",
+                null);
+          }
           c.commit();
           return result;
-        } catch (Exception e) {
+        } catch (Throwable t) {
+          // Errors too (a process's exit unwinding through the body): turning auto-commit back
+          // on below would otherwise commit the half-done work (JDBC commits on that switch).
           rollback(c);
-          throw e;
+          throw t;
         } finally {
           c.setAutoCommit(true);
         }
@@ -303,9 +351,10 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Closes the pool. */
+  /** Closes the pool; transactions that run already finish first (their threads end after). */
   @Override
   public void close() {
+    dirty.close();
     pool.close();
   }
 }
