@@ -32,8 +32,9 @@ import java.util.Set;
  * inlines it to a few loads and a branch. It goes:
  *
  * - at the entry of every method that invokes another or has a loop: recursion without loops (fib)
- *   passes one on each call. Leaf methods without loops (getters, arithmetic) get none: they cannot
- *   run long, and they are most of the small methods the JIT inlines.
+ *   passes one on each call. Leaf methods without loops (getters, arithmetic, constructors that
+ *   only call Object's) get none: they cannot run long, and they are most of the small methods the
+ *   JIT inlines.
  * - at backward branches (goto, if*, and switches with a target at or before them), so that every
  *   loop, whatever its shape, passes one: a countdown in a local variable, shared by the method's
  *   back-edges, calls it once every BACK_EDGES_PER_CHECK (64) back-edges (see Inserter). A label is
@@ -136,9 +137,15 @@ public final class YieldPoints {
     return m.code().isPresent() && !m.methodName().equalsString(ConstantDescs.CLASS_INIT_NAME);
   }
 
+  /** Whether the code calls anything but Object's constructor (which every constructor calls). */
   private static boolean callsOthers(CodeModel code) {
     for (CodeElement e : code) {
-      if (e instanceof InvokeInstruction || e instanceof InvokeDynamicInstruction) {
+      if (e instanceof InvokeDynamicInstruction) {
+        return true;
+      }
+      if (e instanceof InvokeInstruction i
+          && !(i.name().equalsString(ConstantDescs.INIT_NAME)
+              && i.owner().asInternalName().equals("java/lang/Object"))) {
         return true;
       }
     }
