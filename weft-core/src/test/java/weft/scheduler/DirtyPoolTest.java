@@ -112,11 +112,14 @@ class DirtyPoolTest {
             return null;
           }));
     }
-    while (pool.busy() < 2 || pool.queued() < 1) {
-      assertThat(started.getCount()).isPositive();
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (started.getCount() > 1 || pool.queued() < 1) {
+      assertThat(System.nanoTime()).as("two started, one queued").isLessThan(deadline);
       Thread.onSpinWait();
     }
+    // Both threads are blocked in their work: the third cannot have started.
     assertThat(pool.busy()).isEqualTo(2);
+    assertThat(pool.queued()).isEqualTo(1);
     assertThat(started.getCount()).isEqualTo(1);
     release.countDown();
     assertThat(started.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();

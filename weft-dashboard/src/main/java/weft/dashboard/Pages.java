@@ -42,7 +42,8 @@ final class Pages {
       <section id="tree-card" class="card"><h2>Supervision tree</h2><ul id="tree" class="tree"></ul></section>
       <section class="card"><h2>Processes <span id="process-count"></span></h2>
         <h3>Longest mailboxes</h3><table id="by-mailbox"></table>
-        <h3>Oldest</h3><table id="oldest"></table></section>
+        <h3>Oldest</h3><table id="oldest"></table>
+        <h3>Held a carrier without a yield point</h3><table id="long-schedules"></table></section>
       <section class="card"><h2>Sockets and channels</h2><p id="socket-counts"></p>
         <table id="channel-topics"></table></section>
       <section class="card"><h2>PubSub topics</h2><table id="pubsub"></table></section>

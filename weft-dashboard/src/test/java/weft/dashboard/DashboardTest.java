@@ -218,7 +218,11 @@ class DashboardTest {
     JsonNode first = fullSample(samples);
     assertThat(first.at("/node/name").asString()).isEqualTo("dash");
     assertThat(first.at("/node/carriers").asInt()).isPositive();
+    assertThat(first.at("/node/scheduler").asString()).isEqualTo("PREEMPTIVE");
+    assertThat(first.at("/node/longSchedules").isNumber()).isTrue();
     assertThat(first.at("/processes/count").asInt()).isPositive();
+    assertThat(first.at("/processes/longSchedules").isArray()).isTrue();
+    assertThat(first.at("/processes/oldest/0/preemptions").isNumber()).isTrue();
     assertThat(first.at("/tree/id").asString()).isEqualTo("app");
     List<String> children =
         first.at("/tree/children").valueStream().map(c -> c.get("id").asString()).toList();

@@ -11,13 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jdk.management.VirtualThreadSchedulerMXBean;
 import weft.jobs.Job;
 import weft.jobs.JobState;
 import weft.jobs.Jobs;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.ProcessInfo;
+import weft.scheduler.Scheduler;
+import weft.scheduler.SchedulerStats;
 import weft.supervisor.ChildInfo;
 import weft.supervisor.ChildType;
 import weft.supervisor.Supervisor;
@@ -36,8 +37,6 @@ public final class Collector {
   private final PubSub pubsub;
   private final String root;
   private final Jobs jobs;
-  private final VirtualThreadSchedulerMXBean scheduler =
-      ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
   private final com.sun.management.OperatingSystemMXBean os =
       ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
 
@@ -85,8 +84,9 @@ public final class Collector {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcTime += Math.max(0, gc.getCollectionTime());
     }
-    int carriers = scheduler.getParallelism();
-    int busy = scheduler.getMountedVirtualThreadCount();
+    SchedulerStats scheduler = Scheduler.stats();
+    int carriers = scheduler.carriers();
+    int busy = scheduler.busy();
     return new Sample.NodeStats(
         node.name(),
         ManagementFactory.getRuntimeMXBean().getUptime(),
@@ -98,9 +98,13 @@ public final class Collector {
         gcTime,
         carriers,
         busy,
-        scheduler.getQueuedVirtualThreadCount(),
+        scheduler.queued(),
         carriers == 0 ? 0 : Math.min(1.0, (double) busy / carriers),
-        Math.max(0, os.getProcessCpuLoad()));
+        Math.max(0, os.getProcessCpuLoad()),
+        scheduler.mode().name(),
+        scheduler.preemptions(),
+        scheduler.compensations(),
+        scheduler.longSchedules());
   }
 
   private static Sample.Processes processes(List<ProcessInfo> all, Instant now) {
@@ -117,7 +121,14 @@ public final class Collector {
             .limit(TOP)
             .map(p -> row(p, now))
             .toList();
-    return new Sample.Processes(all.size(), byMailbox, oldest);
+    List<Sample.ProcessRow> longSchedules =
+        all.stream()
+            .filter(p -> p.longSchedules() > 0)
+            .sorted(Comparator.comparingInt(ProcessInfo::longSchedules).reversed())
+            .limit(TOP)
+            .map(p -> row(p, now))
+            .toList();
+    return new Sample.Processes(all.size(), byMailbox, oldest, longSchedules);
   }
 
   private static Sample.ProcessRow row(ProcessInfo p, Instant now) {
@@ -126,7 +137,9 @@ public final class Collector {
         p.name().orElse(null),
         p.behaviour().orElse(null),
         p.mailboxLength(),
-        Duration.between(p.startedAt(), now).toMillis());
+        Duration.between(p.startedAt(), now).toMillis(),
+        p.preemptions(),
+        p.longSchedules());
   }
 
   private Sample.TreeNode tree(String name, Map<Pid, ProcessInfo> byPid) {

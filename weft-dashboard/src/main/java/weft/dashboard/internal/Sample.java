@@ -38,13 +38,31 @@ public record Sample(
       int carriersBusy,
       long queuedVirtualThreads,
       double utilisation,
-      double cpu) {}
+      double cpu,
+      String scheduler,
+      long preemptions,
+      long compensations,
+      long longSchedules) {}
 
-  /** Process counts and the top ten by mailbox length and by age. */
-  public record Processes(int count, List<ProcessRow> byMailbox, List<ProcessRow> oldest) {}
+  /**
+   * Process counts and the top ten by mailbox length, by age, and by the watchdog's reports (those
+   * that held a carrier without reaching a yield point).
+   */
+  public record Processes(
+      int count,
+      List<ProcessRow> byMailbox,
+      List<ProcessRow> oldest,
+      List<ProcessRow> longSchedules) {}
 
   /** One process. */
-  public record ProcessRow(String pid, String name, String behaviour, int mailbox, long age) {}
+  public record ProcessRow(
+      String pid,
+      String name,
+      String behaviour,
+      int mailbox,
+      long age,
+      int preemptions,
+      int longSchedules) {}
 
   /** A supervisor or worker in the tree. */
   public record TreeNode(

@@ -74,17 +74,23 @@
       ["Heap", bytes(n.heapUsed) + " of " + bytes(n.heapMax)],
       ["Non-heap", bytes(n.nonHeapUsed)],
       ["GC", n.gcCount + " collections, " + n.gcTime + " ms"],
+      ["Scheduler", n.scheduler.toLowerCase()],
       ["Carrier threads", n.carriersBusy + " busy of " + n.carriers + " (" + pct(n.utilisation) + ")"],
-      ["Queued virtual threads", String(n.queuedVirtualThreads)],
+      ["Runnable, waiting for a carrier", String(n.queuedVirtualThreads)],
+      ["Preemptions", String(n.preemptions)],
+      ["Held without yield point", n.longSchedules + " reports, " + n.compensations + " spare carriers"],
       ["CPU (process)", pct(n.cpu)],
     ];
     $("node-stats").replaceChildren(...stats.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 
     $("process-count").textContent = "(" + s.processes.count + ")";
     const procRow = (p) =>
-      [p.pid, p.name || "", p.behaviour || "", String(p.mailbox), duration(p.age), killButton(p.pid, p.name || p.behaviour)];
-    table("by-mailbox", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.byMailbox.map(procRow));
-    table("oldest", ["pid", "name", "behaviour", "mailbox", "age", ""], s.processes.oldest.map(procRow));
+      [p.pid, p.name || "", p.behaviour || "", String(p.mailbox), duration(p.age), String(p.preemptions),
+       String(p.longSchedules), killButton(p.pid, p.name || p.behaviour)];
+    const procHead = ["pid", "name", "behaviour", "mailbox", "age", "preempted", "long holds", ""];
+    table("by-mailbox", procHead, s.processes.byMailbox.map(procRow));
+    table("oldest", procHead, s.processes.oldest.map(procRow));
+    table("long-schedules", procHead, s.processes.longSchedules.map(procRow));
 
     $("tree").replaceChildren(...(s.tree ? [treeNode(s.tree, true)] : [el("li", {}, "no supervision tree configured")]));
 
