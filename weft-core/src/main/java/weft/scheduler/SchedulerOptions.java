@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  *       <td>a carrier held this long while others wait (code without yield points: native
  *       calls, JDK code) gets a spare carrier beside it until it is back</td></tr>
  *   <tr><td>{@code weft.scheduler.longSchedule}</td><td>{@code 100ms}</td>
- *       <td>a carrier held this long without a yield point is reported (as the BEAM's
- *       {@code long_schedule} system monitor)</td></tr>
+ *       <td>a carrier held this long without a yield point, while others waited for it, is
+ *       reported (as the BEAM's {@code long_schedule} system monitor)</td></tr>
  * </table>
  *
  * Durations are written with a unit: {@code ns}, {@code us}, {@code ms} or {@code s}.

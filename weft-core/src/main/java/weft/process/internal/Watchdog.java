@@ -28,7 +28,7 @@ import weft.scheduler.LongSchedule;
 final class Watchdog {
 
   private static final Logger LOG = LoggerFactory.getLogger("weft.scheduler.watchdog");
-  private static final int FRAMES = 8;
+  private static final int FRAMES = 4;
 
   private sealed interface Event {}
 
@@ -146,6 +146,9 @@ final class Watchdog {
         .orElse("a virtual thread that is not a process");
   }
 
+  /**
+   * The top frames, and the first frame outside the JDK (the caller to look at) if further down.
+   */
   private static String where(List<StackTraceElement> stack) {
     if (stack.isEmpty()) {
       return "";
@@ -153,6 +156,13 @@ final class Watchdog {
     StringBuilder sb = new StringBuilder(", at");
     for (int i = 0; i < Math.min(FRAMES, stack.size()); i++) {
       sb.append(i == 0 ? " " : " <- ").append(stack.get(i));
+    }
+    for (int i = FRAMES; i < stack.size(); i++) {
+      String c = stack.get(i).getClassName();
+      if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+        sb.append(" <- ... <- ").append(stack.get(i));
+        break;
+      }
     }
     return sb.toString();
   }

@@ -39,7 +39,9 @@ import weft.scheduler.SchedulerStats;
  *
  * - Watchdog. A carrier whose process has made no progress through a yield point for
  *   `compensateAfter` while work waits gets a spare carrier beside it (up to maxCarriers), which
- *   retires once the carrier is back; after `longSchedule` the holder is reported (Watchdog). The
+ *   retires once the carrier is back; after `longSchedule` the holder is reported if the hold kept
+ *   work waiting or needed a spare (Watchdog; a hold that harms nobody, such as start-up in JDK code
+ *   with nothing else to run, is not). The
  *   ticker tells "no progress" from "no yield point needed" by probing: it sets `preempt` on any
  *   carrier held for a slice, and a process with yield points answers at once (checkIns).
  *
@@ -433,7 +435,7 @@ final class WeftScheduler implements Executor {
     if (waiting && stuck >= compensateNanos && k.compensated.compareAndSet(0, 1)) {
       compensate(k);
     }
-    if (stuck >= longScheduleNanos && !k.reported) {
+    if ((waiting || k.compensated.get() == 1) && stuck >= longScheduleNanos && !k.reported) {
       k.reported = true;
       watchdog.held(k, mount, held);
     }
