@@ -17,8 +17,12 @@ import java.util.Properties;
  *       <td>package prefixes (comma-separated) of application code: its yield points also end a
  *       killed process. Classes loaded from a directory, and the classes of the jar or directory
  *       that holds the main class, are application code without being listed.</td></tr>
- *   <tr><td>{@code exclude}</td><td>none</td>
- *       <td>package prefixes left without yield points</td></tr>
+ *   <tr><td>{@code exclude}</td><td>{@value #DEFAULT_EXCLUDE}</td>
+ *       <td>package prefixes left without yield points; giving it replaces the default list (an
+ *       empty value instruments everything). The defaults are libraries that Weft runs only on
+ *       threads it does not schedule: Netty on its event loops, the JDBC drivers and HikariCP on
+ *       the store's dirty pool, Flyway and Logback's set-up at start. Leaving them alone saves
+ *       start-up time and costs no fairness.</td></tr>
  *   <tr><td>{@code verbose}</td><td>{@code false}</td>
  *       <td>print what was instrumented when the JVM exits</td></tr>
  * </table>
@@ -28,6 +32,10 @@ import java.util.Properties;
  * @param verbose whether to print counts at exit
  */
 public record AgentOptions(List<String> app, List<String> exclude, boolean verbose) {
+
+  /** The packages left without yield points unless {@code exclude} says otherwise. */
+  public static final String DEFAULT_EXCLUDE =
+      "io.netty,org.flywaydb,com.zaxxer.hikari,org.sqlite,org.postgresql,ch.qos.logback";
 
   /** Copies the lists. */
   public AgentOptions {
@@ -45,7 +53,7 @@ public record AgentOptions(List<String> app, List<String> exclude, boolean verbo
    */
   public static AgentOptions parse(String args, Properties properties) {
     String app = properties.getProperty("weft.agent.app", "");
-    String exclude = properties.getProperty("weft.agent.exclude", "");
+    String exclude = properties.getProperty("weft.agent.exclude", DEFAULT_EXCLUDE);
     String verbose = properties.getProperty("weft.agent.verbose", "false");
     if (args != null && !args.isBlank()) {
       for (String option : args.split(";")) {

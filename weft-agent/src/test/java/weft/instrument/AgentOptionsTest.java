@@ -18,8 +18,11 @@ class AgentOptionsTest {
     assertThat(o.app()).containsExactly("org.acme", "org.other");
     assertThat(o.exclude()).containsExactly("com.example.gen");
     assertThat(o.verbose()).isTrue();
-    assertThat(AgentOptions.parse(null, new Properties()))
-        .isEqualTo(new AgentOptions(List.of(), List.of(), false));
+    assertThat(AgentOptions.parse(null, new Properties()).exclude())
+        .contains("io.netty", "org.sqlite");
+    assertThat(AgentOptions.parse("exclude=", new Properties()).exclude()).isEmpty();
+    assertThat(AgentOptions.parse("exclude=com.gen", new Properties()).exclude())
+        .containsExactly("com.gen");
   }
 
   @Test
