@@ -36,17 +36,30 @@ class WatchdogTest {
     node.close();
   }
 
-  @Test
-  void theWatchdogNamesAProcessThatHoldsItsCarrierInCodeWithoutYieldPoints() throws Exception {
-    Scheduler.addLongScheduleListener(listener);
+  /**
+   * Starts as many holders as there are carriers (spares an earlier test left included) and returns
+   * once every one of them spins.
+   */
+  private List<Pid> holdEveryCarrier() throws InterruptedException {
+    int carriers = Scheduler.stats().carriers();
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(carriers);
     List<Pid> holders = new ArrayList<>();
-    for (int i = 0; i < Scheduler.options().parallelism(); i++) {
+    for (int i = 0; i < carriers; i++) {
       holders.add(
           node.spawn(() -> {
             Process.label("Holder");
+            holding.countDown();
             Spin.until(release);
           }));
     }
+    assertThat(holding.await(30, TimeUnit.SECONDS)).as("every holder runs").isTrue();
+    return holders;
+  }
+
+  @Test
+  void theWatchdogNamesAProcessThatHoldsItsCarrierInCodeWithoutYieldPoints() throws Exception {
+    Scheduler.addLongScheduleListener(listener);
+    List<Pid> holders = holdEveryCarrier();
     // Someone waits for a carrier: the holds now harm others, and are reported.
     node.spawn(() -> Process.receive(String.class));
     LongSchedule report = null;
@@ -64,12 +77,9 @@ class WatchdogTest {
   }
 
   @Test
-  void processesStillRunWhenEveryCarrierIsHeldByCodeWithoutYieldPoints() {
+  void processesStillRunWhenEveryCarrierIsHeldByCodeWithoutYieldPoints() throws Exception {
     long before = Scheduler.stats().compensations();
-    List<Pid> holders = new ArrayList<>();
-    for (int i = 0; i < Scheduler.options().parallelism(); i++) {
-      holders.add(node.spawn(() -> Spin.until(release)));
-    }
+    holdEveryCarrier();
     InProcess.run(
         node,
         () -> {
