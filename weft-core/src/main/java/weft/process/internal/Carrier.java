@@ -38,14 +38,19 @@ final class Carrier extends Thread {
   /** How long a spare carrier stays idle before it retires. */
   private static final long LINGER_NANOS = 1_000_000_000L;
 
+  /** After this many tasks in a row from the next slot, the queue goes first once. */
+  private static final int NEXT_RUNS = 16;
+
   private static final VarHandle CURRENT;
   private static final VarHandle MOUNTS;
+  private static final VarHandle NEXT;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       CURRENT = l.findVarHandle(Carrier.class, "current", Runnable.class);
       MOUNTS = l.findVarHandle(Carrier.class, "mounts", long.class);
+      NEXT = l.findVarHandle(Carrier.class, "next", Runnable.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -73,6 +78,18 @@ final class Carrier extends Thread {
   private Runnable current;
   private long mounts;
   private long runs;
+  private int nextRuns;
+
+  /**
+   * The task a process on this carrier woke last (Go's runnext): it runs as soon as the waker
+   * parks, on this carrier, and thieves leave it alone; the ticker moves it to the global queue if
+   * it waits a whole tick behind a busy task. Set by this carrier's thread, taken by it or the
+   * ticker.
+   */
+  private volatile Runnable next;
+
+  // The ticker's view of `next` (ticker thread only).
+  long nextSeenMount = -1;
 
   // The carrier's own clock, read by loops (YieldPoint.loop): written and read only by whatever
   // runs on this carrier, one at a time.
@@ -151,10 +168,31 @@ final class Carrier extends Thread {
     if ((++runs & 31) == 0 && (t = scheduler.global.poll()) != null) {
       return t;
     }
-    if ((t = queue.poll()) != null || (t = scheduler.global.poll()) != null) {
+    if (next != null && nextRuns < NEXT_RUNS && (t = takeNext()) != null) {
+      nextRuns++;
+      return t;
+    }
+    nextRuns = 0;
+    if ((t = queue.poll()) != null
+        || (t = takeNext()) != null
+        || (t = scheduler.global.poll()) != null) {
       return t;
     }
     return scheduler.steal(this);
+  }
+
+  /** Puts a task in the next slot; returns the one it displaced, or null. This carrier's thread. */
+  Runnable offerNext(Runnable task) {
+    return (Runnable) NEXT.getAndSet(this, task);
+  }
+
+  /** Takes the next slot's task, or null. Any thread. */
+  Runnable takeNext() {
+    return next == null ? null : (Runnable) NEXT.getAndSet(this, (Runnable) null);
+  }
+
+  boolean hasNext() {
+    return next != null;
   }
 
   private void runTask(Runnable task) {

@@ -63,8 +63,11 @@ final class Mailbox {
     }
   }
 
-  /** Spin at most this many rounds of Thread.onSpinWait() before parking (a few microseconds). */
-  private static final int MAX_SPIN = 1 << 9;
+  /** Spin at most this many rounds of Thread.onSpinWait() before parking (some 50 µs). */
+  private static final int MAX_SPIN = 1 << 11;
+
+  /** A budget this large means waits have been short: worth waking a carrier to spin beside. */
+  private static final int EAGER_SPIN = 1 << 7;
 
   private volatile Node incoming;
 
@@ -193,16 +196,17 @@ final class Mailbox {
    * @return true if one arrived
    */
   private boolean spinFor() {
-    if (!WeftScheduler.spinAllowed()) {
+    if (!WeftScheduler.spinAllowed(spin >= EAGER_SPIN)) {
       return false;
     }
     for (int i = 0; i < spin; i++) {
       if (incoming != null) {
+        spin = Math.min(MAX_SPIN, spin * 2);
         return true;
       }
       Thread.onSpinWait();
     }
-    spin >>= 1;
+    spin >>= 2;
     return false;
   }
 

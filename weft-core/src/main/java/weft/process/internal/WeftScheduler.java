@@ -135,12 +135,13 @@ final class WeftScheduler implements Executor {
         wakeOne();
         return;
       }
-      boolean backlog = !k.queue.isEmpty();
-      if (!k.queue.offer(task)) {
-        global.offer(task); // a full run queue spills into the global one
-        backlog = true;
-      }
-      if (backlog) {
+      // A process woke another: it runs next, here, once the waker parks. What it displaces
+      // goes to the queue, where others may steal it.
+      Runnable displaced = k.offerNext(task);
+      if (displaced != null) {
+        if (!k.queue.offer(displaced)) {
+          global.offer(displaced); // a full run queue spills into the global one
+        }
         wakeOne();
       }
     } else {
@@ -170,6 +171,19 @@ final class WeftScheduler implements Executor {
       return true;
     }
     for (Carrier k : carriers) {
+      if (!k.queue.isEmpty() || k.hasNext()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the global queue or a carrier's queue holds work (next slots are not stealable). */
+  boolean hasStealableWork() {
+    if (!global.isEmpty()) {
+      return true;
+    }
+    for (Carrier k : carriers) {
       if (!k.queue.isEmpty()) {
         return true;
       }
@@ -179,10 +193,13 @@ final class WeftScheduler implements Executor {
 
   /**
    * Whether a process on the current carrier may spin-wait for a message: nothing waits for a
-   * carrier but what this carrier queued itself, and another carrier is free to take that (it is
-   * woken if idle). Spinning then costs nobody a carrier.
+   * carrier, or only the process it has just woken (in its next slot), which another carrier then
+   * takes: one already looking for work, or, when {@code eager} (the mailbox's waits have been
+   * short), an idle one woken for it. Spinning then costs nobody a carrier.
+   *
+   * @param eager whether an idle carrier may be woken
    */
-  static boolean spinAllowed() {
+  static boolean spinAllowed(boolean eager) {
     if (!(JdkHooks.currentCarrier() instanceof Carrier self)) {
       return false;
     }
@@ -190,25 +207,40 @@ final class WeftScheduler implements Executor {
     if (!s.global.isEmpty()) {
       return false;
     }
-    Carrier[] cs = s.carriers;
-    Carrier free = null;
-    for (Carrier k : cs) {
+    boolean spinning = false;
+    Carrier idle = null;
+    for (Carrier k : s.carriers) {
       if (k != self) {
-        if (!k.queue.isEmpty()) {
+        if (!k.queue.isEmpty() || k.hasNext()) {
           return false;
         }
-        if (free == null && k.current() == null) {
-          free = k;
+        int state = k.state.get();
+        spinning |= state == Carrier.SPINNING;
+        if (state == Carrier.IDLE) {
+          idle = k;
         }
       }
     }
-    if (self.queue.isEmpty()) {
+    if (self.queue.isEmpty() && !self.hasNext()) {
       return true;
     }
-    if (free == null) {
+    if (!self.queue.isEmpty()) {
       return false;
     }
-    free.wake();
+    if (!spinning) {
+      // Waking a parked carrier costs more than one spin saves; it pays only when the mailbox has
+      // learned that its waits are short (the pair then stays on two carriers, spinning).
+      if (!eager || idle == null || !idle.wake()) {
+        return false;
+      }
+    }
+    // The process we just woke waits in our next slot and another carrier is looking for work:
+    // hand it over and spin here, so that the two run side by side (a request and its reply then
+    // cross without either parking).
+    Runnable woken = self.takeNext();
+    if (woken != null) {
+      s.global.offer(woken);
+    }
     return true;
   }
 
@@ -270,6 +302,10 @@ final class WeftScheduler implements Executor {
     }
     for (Runnable t; (t = k.queue.poll()) != null; ) {
       global.offer(t);
+    }
+    Runnable n = k.takeNext();
+    if (n != null) {
+      global.offer(n);
     }
     wakeOne();
     return true;
@@ -397,7 +433,7 @@ final class WeftScheduler implements Executor {
     for (Carrier k : carriers) {
       inspect(k, now, waiting);
     }
-    if (waiting) {
+    if (hasStealableWork()) {
       wakeOne();
     }
     if (pendingExits.get() > 0) {
@@ -408,6 +444,20 @@ final class WeftScheduler implements Executor {
   private void inspect(Carrier k, long now, boolean waiting) {
     Runnable current = k.current();
     long mount = k.mounts();
+    if (k.hasNext()) {
+      // A woken process waits in the next slot behind a task that has not ended for a whole tick:
+      // let any carrier have it.
+      if (current != null && mount == k.nextSeenMount) {
+        Runnable stale = k.takeNext();
+        if (stale != null) {
+          global.offer(stale);
+          wakeOne();
+        }
+      }
+      k.nextSeenMount = mount;
+    } else {
+      k.nextSeenMount = -1;
+    }
     if (current == null || mount != k.seenMount) {
       if (k.reported) {
         watchdog.released(k, k.seenMount, now - k.seenAt);
