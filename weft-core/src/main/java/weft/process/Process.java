@@ -39,9 +39,10 @@ import weft.process.internal.Timeouts;
  * A process ends when its body returns ({@code normal}), throws ({@link ExitReason.Error}, logged
  * as a crash report), calls {@link #exit(ExitReason)}, or receives an exit signal it does not trap.
  * A process killed by a signal is dead at once: its name, links and monitors are released then, its
- * thread is interrupted, and every Weft call it makes afterwards throws an internal {@link Error}
- * that unwinds it. Catch {@link Exception}, never {@link Throwable}, in process code so that this
- * unwinding is not stopped.
+ * thread is interrupted, and an internal {@link Error} unwinds it at its next yield point in
+ * application code (inserted by weft-agent, so even a loop without any call stops; see {@link
+ * weft.scheduler.Scheduler}) or at the next Weft call it makes, whichever comes first. Catch {@link
+ * Exception}, never {@link Throwable}, in process code so that this unwinding is not stopped.
  */
 public final class Process {
 
