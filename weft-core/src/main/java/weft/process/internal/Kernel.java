@@ -1,7 +1,6 @@
 package weft.process.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -65,7 +64,7 @@ public final class Kernel {
   private final String nodeName;
   private final int number = NODE_NUMBERS.incrementAndGet();
   private final AtomicLong ids = new AtomicLong();
-  private final Set<ProcessCore> processes = ConcurrentHashMap.newKeySet();
+  private final ProcessTable processes = new ProcessTable();
   private final ConcurrentHashMap<String, ProcessCore> names = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Ref, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> extensions = new ConcurrentHashMap<>();
@@ -105,7 +104,7 @@ public final class Kernel {
   /** The live process whose thread is mounted on the carrier, if any (slow: scans every node). */
   static Optional<ProcessCore> findMountedOn(Thread carrier) {
     for (Kernel k : LIVE) {
-      for (ProcessCore p : k.processes) {
+      for (ProcessCore p : k.processes.list()) {
         Thread t = p.thread();
         if (t != null && JdkHooks.carrierOf(t) == carrier) {
           return Optional.of(p);
@@ -180,7 +179,7 @@ public final class Kernel {
 
   /** The live processes, in no particular order. */
   public List<ProcessCore> processes() {
-    return new ArrayList<>(processes);
+    return processes.list();
   }
 
   /** Number of live processes. */
