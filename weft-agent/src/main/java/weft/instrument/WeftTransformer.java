@@ -22,8 +22,12 @@ import java.util.jar.JarFile;
  * Design: which classes get yield points, and which kind.
  *
  * Never: classes of the boot and platform loaders and of JDK modules (the JDK; the watchdog covers
- * it), Weft's runtime (weft.instrument, weft.process.internal: the scheduler must not preempt itself),
- * classes whose loader cannot see weft-core (they could not link the call), and `exclude`.
+ * it), the agent and the scheduler (weft.instrument, weft.process.internal: the scheduler must not
+ * preempt itself), the message path of Weft's own jar (weft.process, weft.genserver,
+ * weft.scheduler from a source carrying the framework marker: short code between blocking calls,
+ * where a yield point per method would cost a ring of processes a fifth of its speed; the same
+ * packages in a test directory are instrumented), classes whose loader cannot see weft-core (they
+ * could not link the call), and `exclude`.
  *
  * Application code (yield points that also end a killed process): classes loaded from a directory
  * (the application being developed, its tests), the jar or directory that holds the main class,
@@ -42,6 +46,8 @@ final class WeftTransformer implements ClassFileTransformer {
 
   private static final String MARKER = "META-INF/weft/framework";
   private static final List<String> RUNTIME = List.of("weft/instrument/", "weft/process/internal/");
+  private static final List<String> MESSAGE_PATH =
+      List.of("weft/process/", "weft/genserver/", "weft/scheduler/");
 
   private final AgentOptions options;
   private final Instrumentation inst;
@@ -50,7 +56,7 @@ final class WeftTransformer implements ClassFileTransformer {
   private final String mainClass;
   private final String mainJar;
   private volatile URL mainSource;
-  private final Map<URL, Boolean> applicationSources = new ConcurrentHashMap<>();
+  private final Map<URL, Source> sources = new ConcurrentHashMap<>();
   private final Map<ClassLoader, Boolean> visible = new ConcurrentHashMap<>();
   private final Map<ClassLoader, ClassHierarchyResolver> hierarchies = new WeakHashMap<>();
   private final Set<Module> reading = ConcurrentHashMap.newKeySet();
@@ -83,7 +89,12 @@ final class WeftTransformer implements ClassFileTransformer {
     if (mainClass != null && mainClass.equals(className) && source != null) {
       mainSource = source;
     }
-    boolean application = application(className, source);
+    Source kind = source == null ? Source.LIBRARY : sources.computeIfAbsent(source, this::kind);
+    if (kind == Source.FRAMEWORK && startsWithAny(className, MESSAGE_PATH)) {
+      return null;
+    }
+    boolean application =
+        kind == Source.APPLICATION || AgentOptions.matches(className, options.app());
     try {
       byte[] out = YieldPoints.instrument(bytes, hierarchy(loader), application);
       if (out != null) {
@@ -112,10 +123,8 @@ final class WeftTransformer implements ClassFileTransformer {
         return false;
       }
     }
-    for (String r : RUNTIME) {
-      if (className.startsWith(r)) {
-        return false;
-      }
+    if (startsWithAny(className, RUNTIME)) {
+      return false;
     }
     if (AgentOptions.matches(className, options.exclude())) {
       return false;
@@ -132,36 +141,44 @@ final class WeftTransformer implements ClassFileTransformer {
     return false;
   }
 
-  private boolean application(String className, URL source) {
-    if (AgentOptions.matches(className, options.app())) {
-      return true;
+  private static boolean startsWithAny(String className, List<String> prefixes) {
+    for (String p : prefixes) {
+      if (className.startsWith(p)) {
+        return true;
+      }
     }
-    if (source == null) {
-      return false;
-    }
-    return applicationSources.computeIfAbsent(source, this::isApplicationSource);
+    return false;
   }
 
-  private boolean isApplicationSource(URL source) {
+  /** Where a class comes from: Weft's own modules, the application, or a library. */
+  enum Source {
+    FRAMEWORK,
+    APPLICATION,
+    LIBRARY
+  }
+
+  private Source kind(URL source) {
     Path path;
     try {
       path = Path.of(source.toURI());
     } catch (URISyntaxException | IllegalArgumentException e) {
-      return false;
+      return Source.LIBRARY;
     }
     if (Files.isDirectory(path)) {
-      return !Files.exists(path.resolve(MARKER));
+      return Files.exists(path.resolve(MARKER)) ? Source.FRAMEWORK : Source.APPLICATION;
+    }
+    boolean marked;
+    try (JarFile jar = new JarFile(path.toFile())) {
+      marked = jar.getEntry(MARKER) != null;
+    } catch (IOException e) {
+      return Source.LIBRARY;
+    }
+    if (marked) {
+      return Source.FRAMEWORK;
     }
     boolean main =
         source.equals(mainSource) || (mainJar != null && sameFile(path, Path.of(mainJar)));
-    if (!main) {
-      return false;
-    }
-    try (JarFile jar = new JarFile(path.toFile())) {
-      return jar.getEntry(MARKER) == null;
-    } catch (IOException e) {
-      return false;
-    }
+    return main ? Source.APPLICATION : Source.LIBRARY;
   }
 
   private static boolean sameFile(Path a, Path b) {

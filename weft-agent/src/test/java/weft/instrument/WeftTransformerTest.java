@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.instruction.InvokeInstruction;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import samples.Samples;
 
 /**
@@ -91,6 +94,27 @@ class WeftTransformerTest {
             transformer("", "")
                 .transform(module, loader, "weft/process/internal/Kernel", null, pd, new byte[0]))
         .isNull();
+  }
+
+  @Test
+  void theMessagePathIsLeftAloneInWeftsOwnJarButNotInATestDirectory(@TempDir Path dir)
+      throws Exception {
+    Path marker = dir.resolve("META-INF/weft/framework");
+    Files.createDirectories(marker.getParent());
+    Files.createFile(marker);
+    ProtectionDomain framework =
+        new ProtectionDomain(
+            new CodeSource(dir.toUri().toURL(), (java.security.cert.Certificate[]) null), null);
+    ProtectionDomain tests = Samples.class.getProtectionDomain();
+    byte[] bytes = YieldPointsTest.bytes(Samples.class.getName());
+    WeftTransformer t = transformer("", "");
+    for (String name : List.of("weft/process/Process", "weft/genserver/GenServer")) {
+      assertThat(t.transform(module, loader, name, null, framework, bytes)).isNull();
+      assertThat(target(t.transform(module, loader, name + "Test", null, tests, bytes)))
+          .isEqualTo(YieldPoints.CHECK_EXIT);
+    }
+    assertThat(target(t.transform(module, loader, "weft/supervisor/Sup", null, framework, bytes)))
+        .isEqualTo(YieldPoints.CHECK);
   }
 
   @Test
