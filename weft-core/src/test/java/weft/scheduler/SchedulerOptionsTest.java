@@ -43,7 +43,7 @@ class SchedulerOptionsTest {
         .hasMessageContaining("fast");
     System.setProperty("weft.scheduler.slice", "1us");
     assertThatThrownBy(SchedulerOptions::fromSystemProperties)
-        .hasMessageContaining("must be >= tick");
+        .hasMessageContaining("slice must be >= 10us");
     System.clearProperty("weft.scheduler.slice");
     System.setProperty("weft.scheduler.maxCarriers", "1");
     System.setProperty("weft.scheduler.parallelism", "2");

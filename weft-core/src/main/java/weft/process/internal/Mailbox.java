@@ -24,8 +24,9 @@ import java.util.function.Predicate;
  * finds the marker still there (timeout, interrupt) takes it back.
  *
  * Spinning: an owner whose recent waits were short (woken within a scheduler tick) looks again
- * for a few microseconds before it parks, as LinkedTransferQueue does, when no other process is waiting for a carrier (spinning then
- * costs nobody anything). It learns per mailbox: a spin that ends in a park halves the next
+ * for a few microseconds before it parks, as LinkedTransferQueue does, but only when no other
+ * process waits for a carrier, not even the one it has just woken (spinning then costs nobody
+ * anything; the one it woke runs on this carrier when it parks). It learns per mailbox: a spin that ends in a park halves the next
  * budget, a short park (the sender answered soon after) raises it. A process that waits for a
  * ring of ten thousand, or for a client, never spins.
  *
@@ -65,9 +66,6 @@ final class Mailbox {
 
   /** Spin at most this many rounds of Thread.onSpinWait() before parking (some 50 µs). */
   private static final int MAX_SPIN = 1 << 11;
-
-  /** A budget this large means waits have been short: worth waking a carrier to spin beside. */
-  private static final int EAGER_SPIN = 1 << 7;
 
   private volatile Node incoming;
 
@@ -196,7 +194,7 @@ final class Mailbox {
    * @return true if one arrived
    */
   private boolean spinFor() {
-    if (!WeftScheduler.spinAllowed(spin >= EAGER_SPIN)) {
+    if (!WeftScheduler.spinAllowed()) {
       return false;
     }
     for (int i = 0; i < spin; i++) {
