@@ -1,8 +1,13 @@
 package weft.genserver;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import weft.process.ExitReason;
 import weft.process.Pid;
+import weft.process.internal.ProcessCore;
+import weft.process.internal.WaitTimer;
 
 /**
  * Where the reply to one call goes. Passed to {@link GenServer#handleCall}; keep it to reply later,
@@ -11,11 +16,32 @@ import weft.process.Pid;
  */
 public final class From {
 
-  private final CompletableFuture<Object> reply;
-  private final Pid caller;
+  /*
+   * The call's reply slot: the caller parks on it until a reply, the server's exit or its deadline
+   * fills it (one compare-and-set; the first one wins). No future and no JDK timer: a call that is
+   * answered in a microsecond costs a microsecond (see WaitTimer).
+   */
+  private static final Object PENDING = new Object();
+  private static final Object NULL = new Object();
+  private static final Object TIMED_OUT = new Object();
+  private static final VarHandle RESULT;
 
-  From(CompletableFuture<Object> reply, Pid caller) {
-    this.reply = reply;
+  static {
+    try {
+      RESULT = MethodHandles.lookup().findVarHandle(From.class, "result", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** What the slot holds when the server ended before it replied. */
+  record Exited(ExitReason reason) {}
+
+  private final Pid caller;
+  private final Thread waiter = Thread.currentThread();
+  private volatile Object result = PENDING;
+
+  From(Pid caller) {
     this.caller = caller;
   }
 
@@ -29,7 +55,50 @@ public final class From {
   }
 
   boolean complete(Object value) {
-    return reply.complete(value);
+    return fill(value == null ? NULL : value);
+  }
+
+  void serverExited(ExitReason reason) {
+    fill(new Exited(reason));
+  }
+
+  private boolean fill(Object value) {
+    if (RESULT.compareAndSet(this, PENDING, value)) {
+      LockSupport.unpark(waiter);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Waits for the slot to fill, on the thread that made the call.
+   *
+   * @return the reply, or an {@link Exited}
+   * @throws CallException with {@link ExitReason#TIMEOUT} once the deadline has passed (later
+   *     replies are discarded), or {@link ExitReason#SHUTDOWN} if a thread that is not a process is
+   *     interrupted
+   */
+  Object await(long deadline, ProcessCore self, Pid server, Object request) {
+    while (true) {
+      Object r = result;
+      if (r != PENDING) {
+        return r == NULL ? null : r;
+      }
+      if (deadline - System.nanoTime() <= 0) {
+        if (RESULT.compareAndSet(this, PENDING, TIMED_OUT)) {
+          throw new CallException(ExitReason.TIMEOUT, "call to " + server + " with " + request);
+        }
+        continue; // filled at the last moment
+      }
+      WaitTimer.parkUntil(this, deadline);
+      if (Thread.interrupted()) {
+        if (self == null) {
+          Thread.currentThread().interrupt();
+          throw new CallException(ExitReason.SHUTDOWN, "interrupted while waiting for a reply");
+        }
+        self.checkAlive(); // an exit signal interrupts; any other interrupt is not a Weft concept
+      }
+    }
   }
 
   @Override

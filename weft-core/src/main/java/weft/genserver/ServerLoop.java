@@ -318,49 +318,17 @@ final class ServerLoop<S, M> {
         throw new CallException(ExitReason.of("calling_self"), "call to " + pid);
       }
     }
-    CompletableFuture<Object> reply = new CompletableFuture<>();
-    var watch = target.onExit(reason -> reply.completeExceptionally(new ServerExited(reason)));
+    From from = new From(caller);
+    var watch = target.onExit(from::serverExited);
     try {
-      target.deliver(new CallRequest(request, new From(reply, caller)));
-      return await(reply, timeout, caller);
-    } catch (ServerExited e) {
-      throw new CallException(e.reason, "call to " + pid + " with " + request);
-    } catch (TimeoutException e) {
-      reply.complete(null);
-      throw new CallException(ExitReason.TIMEOUT, "call to " + pid + " with " + request);
+      target.deliver(new CallRequest(request, from));
+      Object r = from.await(Timeouts.deadline(timeout), caller, pid, request);
+      if (r instanceof From.Exited(ExitReason reason)) {
+        throw new CallException(reason, "call to " + pid + " with " + request);
+      }
+      return r;
     } finally {
       target.removeWatcher(watch);
-    }
-  }
-
-  private static Object await(CompletableFuture<Object> reply, Duration timeout, ProcessCore caller)
-      throws TimeoutException {
-    long deadline = Timeouts.deadline(timeout);
-    while (true) {
-      try {
-        return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        if (caller == null) {
-          Thread.currentThread().interrupt();
-          throw new CallException(ExitReason.SHUTDOWN, "interrupted while waiting for a reply");
-        }
-        caller.checkAlive();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof ServerExited exited) {
-          throw exited;
-        }
-        throw new IllegalStateException(e.getCause());
-      }
-    }
-  }
-
-  private static final class ServerExited extends RuntimeException {
-    @java.io.Serial private static final long serialVersionUID = 1L;
-    private final transient ExitReason reason;
-
-    ServerExited(ExitReason reason) {
-      super(null, null, false, false);
-      this.reason = reason;
     }
   }
 }

@@ -171,7 +171,7 @@ final class Mailbox {
       if (timeoutNanos < 0) {
         LockSupport.park(this);
       } else {
-        LockSupport.parkNanos(this, remaining);
+        WaitTimer.parkUntil(this, deadline);
       }
       if (incoming == PARKED) {
         INCOMING.compareAndSet(this, PARKED, null); // woken without a message: take the flag back
