@@ -41,19 +41,25 @@ class WatchdogTest {
    * once every one of them spins.
    */
   private List<Pid> holdEveryCarrier() throws InterruptedException {
-    int carriers = Scheduler.stats().carriers();
-    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(carriers);
     List<Pid> holders = new ArrayList<>();
-    for (int i = 0; i < carriers; i++) {
-      holders.add(
-          node.spawn(() -> {
-            Process.label("Holder");
-            holding.countDown();
-            Spin.until(release);
-          }));
+    // Spares an earlier test left may retire or (still compensating) appear meanwhile: hold
+    // carriers until there are no more carriers than spinning holders.
+    while (true) {
+      int more = Scheduler.stats().carriers() - holders.size();
+      if (more <= 0) {
+        return holders;
+      }
+      java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(more);
+      for (int i = 0; i < more; i++) {
+        holders.add(
+            node.spawn(() -> {
+              Process.label("Holder");
+              holding.countDown();
+              Spin.until(release);
+            }));
+      }
+      assertThat(holding.await(30, TimeUnit.SECONDS)).as("every holder runs").isTrue();
     }
-    assertThat(holding.await(30, TimeUnit.SECONDS)).as("every holder runs").isTrue();
-    return holders;
   }
 
   @Test
@@ -78,8 +84,8 @@ class WatchdogTest {
 
   @Test
   void processesStillRunWhenEveryCarrierIsHeldByCodeWithoutYieldPoints() throws Exception {
-    long before = Scheduler.stats().compensations();
     holdEveryCarrier();
+    long before = Scheduler.stats().compensations();
     InProcess.run(
         node,
         () -> {
