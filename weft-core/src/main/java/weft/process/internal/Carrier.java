@@ -8,8 +8,11 @@ import java.util.concurrent.locks.LockSupport;
 /*
  * Design: one carrier is one platform thread that runs continuations of virtual threads (Weft's
  * processes), as one BEAM scheduler runs Erlang processes. It owns a run queue; it takes work from
- * its own queue first, from the scheduler's global queue every 32nd time and whenever its own is
- * empty, and steals from other carriers' queues last.
+ * its own queue first, from the scheduler's global queue first when it has not looked there for
+ * two ticks (except right after a process woke another: a request and its reply cross without
+ * waiting behind the queue, until 32 such wake-ups in a row show a pair of processes keeping the
+ * carrier to themselves) and whenever its own is empty, and steals from other carriers' queues
+ * last.
  *
  * States: RUNNING (running a task or looking for one) -> SPINNING (found nothing, looks again for
  * a few microseconds) -> IDLE (parked) -> WAKING (a submitter chose it and unparked it) ->
@@ -40,6 +43,8 @@ final class Carrier extends Thread {
 
   /** After this many tasks in a row from the next slot, the queue goes first once. */
   private static final int NEXT_RUNS = 16;
+
+  private static final int NEXT_CHAIN = 32;
 
   private static final VarHandle CURRENT;
   private static final VarHandle MOUNTS;
@@ -77,7 +82,8 @@ final class Carrier extends Thread {
 
   private Runnable current;
   private long mounts;
-  private long runs;
+  private long globalLookedAt;
+  private int nextChain;
   private int nextRuns;
 
   /**
@@ -165,17 +171,35 @@ final class Carrier extends Thread {
 
   private Runnable next() {
     Runnable t;
-    if ((++runs & 31) == 0 && (t = scheduler.global.poll()) != null) {
-      return t;
+    long tick = WeftScheduler.ticks();
+    // A process woken by the one that just ran goes first, unless such wake-ups have followed each
+    // other for a while (a pair of processes waking each other) and the global queue has not been
+    // looked at for two ticks: then the processes waiting there get their turn.
+    boolean shortChain = next != null && nextChain < NEXT_CHAIN;
+    if (!shortChain && tick - globalLookedAt >= 2) {
+      globalLookedAt = tick;
+      if ((t = scheduler.global.poll()) != null) {
+        nextChain = 0;
+        return t;
+      }
     }
     if (next != null && nextRuns < NEXT_RUNS && (t = takeNext()) != null) {
       nextRuns++;
+      nextChain++;
       return t;
     }
     nextRuns = 0;
-    if ((t = queue.poll()) != null
-        || (t = takeNext()) != null
-        || (t = scheduler.global.poll()) != null) {
+    if ((t = queue.poll()) != null) {
+      nextChain = 0;
+      return t;
+    }
+    if ((t = takeNext()) != null) {
+      nextChain++;
+      return t;
+    }
+    nextChain = 0;
+    globalLookedAt = tick;
+    if ((t = scheduler.global.poll()) != null) {
       return t;
     }
     return scheduler.steal(this);
@@ -184,6 +208,11 @@ final class Carrier extends Thread {
   /** Puts a task in the next slot; returns the one it displaced, or null. This carrier's thread. */
   Runnable offerNext(Runnable task) {
     return (Runnable) NEXT.getAndSet(this, task);
+  }
+
+  /** Puts a task in the next slot if it is empty; returns whether it did. Any thread. */
+  boolean offerNextIfEmpty(Runnable task) {
+    return next == null && NEXT.compareAndSet(this, (Runnable) null, task);
   }
 
   /** Takes the next slot's task, or null. Any thread. */

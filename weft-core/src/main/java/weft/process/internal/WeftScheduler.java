@@ -101,6 +101,7 @@ final class WeftScheduler implements Executor {
   final AtomicInteger pendingExits = new AtomicInteger();
 
   final LongAdder preemptions = new LongAdder();
+  final LongAdder wakePreemptions = new LongAdder();
   final AtomicLong compensations = new AtomicLong();
 
   WeftScheduler(SchedulerOptions options) {
@@ -144,10 +145,46 @@ final class WeftScheduler implements Executor {
         }
         wakeOne();
       }
-    } else {
+    } else if (anyLooking() || !preemptFor(task)) {
       global.offer(task);
       wakeOne();
     }
+  }
+
+  /** Whether a carrier is idle or looking for work. */
+  private boolean anyLooking() {
+    for (Carrier k : carriers) {
+      int state = k.state.get();
+      if (state != Carrier.RUNNING) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Every carrier is busy and a process was woken from outside (a timer, a socket's event loop):
+   * rather than queue it behind the processes that wait their turn, it goes into the next slot of a
+   * carrier whose task has run since before the last tick, and that task is asked to yield at its
+   * next yield point. A small process woken among CPU-bound ones then waits microseconds, not a
+   * slice; the preempted task goes behind the others, as at the end of a slice, so a stream of
+   * wake-ups costs a busy process one switch each and cannot starve it.
+   *
+   * @return whether the task was placed; if not, it belongs in the global queue
+   */
+  private boolean preemptFor(Runnable task) {
+    for (Carrier k : carriers) {
+      if (k.current() != null
+          && k.mounts() == k.seenMount
+          && !k.yieldRequested
+          && k.offerNextIfEmpty(task)) {
+        k.yieldRequested = true;
+        flag(k);
+        wakePreemptions.increment();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Wakes an idle carrier unless one is already looking for work. */
