@@ -29,19 +29,34 @@ final class ProcessTable {
   private static final int CHUNK = 1 << SHIFT;
 
   private static final class Chunk {
+    final long index;
     final AtomicReferenceArray<ProcessCore> slots = new AtomicReferenceArray<>(CHUNK);
     final AtomicInteger added = new AtomicInteger();
     final AtomicInteger live = new AtomicInteger();
+
+    Chunk(long index) {
+      this.index = index;
+    }
   }
 
   private final ConcurrentHashMap<Long, Chunk> chunks = new ConcurrentHashMap<>();
   private final LongAdder count = new LongAdder();
 
+  // Ids are handed out in order, so spawns (and, mostly, exits) hit the chunk they hit last: a
+  // field read instead of a boxed map lookup. A chunk stays valid after it left the map (it left
+  // because none of its ids can be added or removed any more).
+  private volatile Chunk lastAdded;
+  private volatile Chunk lastRemoved;
+
   void add(ProcessCore p) {
     long index = p.id() >>> SHIFT;
-    Chunk c = chunks.get(index);
-    if (c == null) {
-      c = chunks.computeIfAbsent(index, i -> new Chunk());
+    Chunk c = lastAdded;
+    if (c == null || c.index != index) {
+      c = chunks.get(index);
+      if (c == null) {
+        c = chunks.computeIfAbsent(index, Chunk::new);
+      }
+      lastAdded = c;
     }
     c.live.incrementAndGet();
     c.slots.set((int) (p.id() & (CHUNK - 1)), p);
@@ -51,7 +66,13 @@ final class ProcessTable {
 
   void remove(ProcessCore p) {
     long index = p.id() >>> SHIFT;
-    Chunk c = chunks.get(index);
+    Chunk c = lastRemoved;
+    if (c == null || c.index != index) {
+      c = chunks.get(index);
+      if (c != null) {
+        lastRemoved = c;
+      }
+    }
     int slot = (int) (p.id() & (CHUNK - 1));
     if (c == null || !c.slots.compareAndSet(slot, p, null)) {
       return;

@@ -181,6 +181,10 @@ final class WeftScheduler implements Executor {
         k.yieldRequested = true;
         flag(k);
         wakePreemptions.increment();
+        // Its task may have ended meanwhile and the carrier gone idle: it publishes IDLE before
+        // its last look at the queues and next slots, and we put the task there before we look
+        // at its state, so one of the two sees the other.
+        k.wake();
         return true;
       }
     }
