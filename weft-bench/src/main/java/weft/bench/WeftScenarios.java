@@ -86,18 +86,22 @@ final class WeftScenarios {
 
   record Ball(Pid from, int n) {}
 
+  /** A process that sends each ball back to its sender, until a ball with a negative count. */
+  private Pid echo() {
+    return node.spawn(() -> {
+      while (true) {
+        Ball b = Process.receive(Ball.class);
+        if (b.n() < 0) {
+          return;
+        }
+        Process.send(b.from(), b);
+      }
+    });
+  }
+
   /** n round trips between two processes; round trips per second. */
   double pingPong(int n) throws Exception {
-    Pid echo =
-        node.spawn(() -> {
-          while (true) {
-            Ball b = Process.receive(Ball.class);
-            if (b.n() < 0) {
-              return;
-            }
-            Process.send(b.from(), b);
-          }
-        });
+    Pid echo = echo();
     double[] rate = new double[1];
     Pid player =
         node.spawn(() -> {
@@ -244,16 +248,7 @@ final class WeftScenarios {
     for (int i = 0; i < hogs; i++) {
       hogPids.add(node.spawn(() -> hog(deadline)));
     }
-    Pid echo =
-        node.spawn(() -> {
-          while (true) {
-            Ball b = Process.receive(Ball.class);
-            if (b.n() < 0) {
-              return;
-            }
-            Process.send(b.from(), b);
-          }
-        });
+    Pid echo = echo();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     Pid requester =
         node.spawn(() -> {
