@@ -1,11 +1,8 @@
 package weft.examples.chat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -34,6 +31,8 @@ import weft.web.http.StaticFiles;
 import weft.web.presence.Presence;
 import weft.web.presence.PresenceOptions;
 import weft.web.pubsub.PubSub;
+import weft.web.token.InsecureSecretException;
+import weft.web.token.SecretFile;
 import weft.web.token.Tokens;
 
 /**
@@ -88,7 +87,7 @@ public final class ChatApp implements AutoCloseable {
   private final Pid root;
 
   private ChatApp(Config config) throws IOException {
-    Files.createDirectories(config.dataDir());
+    SecretFile.createPrivateDirectories(config.dataDir());
     String secret = secret(config.dataDir());
     Tokens tokens = new Tokens(secret);
     node = Node.start("chat");
@@ -208,18 +207,14 @@ public final class ChatApp implements AutoCloseable {
 
   private static String secret(Path dataDir) throws IOException {
     String env = System.getenv("WEFT_SECRET");
-    if (env != null && env.length() >= 32) {
+    if (env != null && !env.isEmpty()) {
+      if (env.length() < 32) {
+        throw new InsecureSecretException(
+            "WEFT_SECRET has " + env.length() + " characters; it must have at least 32");
+      }
       return env;
     }
-    Path file = dataDir.resolve("secret.key");
-    if (Files.exists(file)) {
-      return Files.readString(file).strip();
-    }
-    byte[] raw = new byte[36];
-    new SecureRandom().nextBytes(raw);
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    Files.writeString(file, secret);
-    return secret;
+    return SecretFile.loadOrCreate(dataDir.resolve("secret.key"));
   }
 
   /**
