@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param maxInitialLineBytes longest request line; longer ones get 414 (default 8 KiB)
  * @param idleTimeout a connection with no request in flight is closed after this long without
  *     traffic (default 60 s)
+ * @param headerTimeout a request's headers must all arrive within this long of its first byte, or
+ *     the server answers 408 and closes the connection, however slowly the bytes trickle in
+ *     (default 15 s)
  * @param eventLoopThreads Netty I/O threads (default: the number of processors); they never run
  *     user code
  */
@@ -24,6 +27,7 @@ public record HttpConfig(
     int maxHeaderBytes,
     int maxInitialLineBytes,
     Duration idleTimeout,
+    Duration headerTimeout,
     int eventLoopThreads) {
 
   /**
@@ -35,11 +39,13 @@ public record HttpConfig(
    * @param maxHeaderBytes positive
    * @param maxInitialLineBytes positive
    * @param idleTimeout positive
+   * @param headerTimeout positive
    * @param eventLoopThreads positive
    */
   public HttpConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(headerTimeout, "headerTimeout");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -48,6 +54,9 @@ public record HttpConfig(
     }
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+    }
+    if (headerTimeout.isNegative() || headerTimeout.isZero()) {
+      throw new IllegalArgumentException("headerTimeout must be positive, got " + headerTimeout);
     }
     if (eventLoopThreads <= 0) {
       throw new IllegalArgumentException(
@@ -69,6 +78,7 @@ public record HttpConfig(
         16 << 10,
         8 << 10,
         Duration.ofSeconds(60),
+        Duration.ofSeconds(15),
         Runtime.getRuntime().availableProcessors());
   }
 
@@ -80,7 +90,14 @@ public record HttpConfig(
    */
   public HttpConfig withMaxBodyBytes(int bytes) {
     return new HttpConfig(
-        host, port, bytes, maxHeaderBytes, maxInitialLineBytes, idleTimeout, eventLoopThreads);
+        host,
+        port,
+        bytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        headerTimeout,
+        eventLoopThreads);
   }
 
   /**
@@ -91,7 +108,14 @@ public record HttpConfig(
    */
   public HttpConfig withMaxHeaderBytes(int bytes) {
     return new HttpConfig(
-        host, port, maxBodyBytes, bytes, maxInitialLineBytes, idleTimeout, eventLoopThreads);
+        host,
+        port,
+        maxBodyBytes,
+        bytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        headerTimeout,
+        eventLoopThreads);
   }
 
   /**
@@ -102,7 +126,32 @@ public record HttpConfig(
    */
   public HttpConfig withIdleTimeout(Duration timeout) {
     return new HttpConfig(
-        host, port, maxBodyBytes, maxHeaderBytes, maxInitialLineBytes, timeout, eventLoopThreads);
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        timeout,
+        headerTimeout,
+        eventLoopThreads);
+  }
+
+  /**
+   * With another deadline for a request's headers.
+   *
+   * @param timeout the deadline, from the request's first byte
+   * @return the configuration
+   */
+  public HttpConfig withHeaderTimeout(Duration timeout) {
+    return new HttpConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        timeout,
+        eventLoopThreads);
   }
 
   /**
@@ -119,6 +168,7 @@ public record HttpConfig(
         maxHeaderBytes,
         maxInitialLineBytes,
         idleTimeout,
+        headerTimeout,
         eventLoopThreads);
   }
 
@@ -136,6 +186,7 @@ public record HttpConfig(
         maxHeaderBytes,
         maxInitialLineBytes,
         idleTimeout,
+        headerTimeout,
         eventLoopThreads);
   }
 }

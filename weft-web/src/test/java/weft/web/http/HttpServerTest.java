@@ -2,6 +2,7 @@ package weft.web.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -254,6 +255,45 @@ class HttpServerTest {
       assertThat(raw.closedByServer()).isTrue();
     } finally {
       quick.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void headersTrickledInPastTheirDeadlineGet408AndAClosedConnection() throws Exception {
+    HttpServer strict =
+        HttpServer.start(
+            node,
+            HttpConfig.port(0).withHeaderTimeout(Duration.ofMillis(300)),
+            Router.builder().get("/", req -> Response.text("hi")).build());
+    try (RawHttp raw = new RawHttp(strict.port())) {
+      // A whole request first: the deadline is per request, not per connection.
+      raw.send("GET / HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().body()).isEqualTo("hi");
+      // Then one header byte every 20 ms, which the idle timeout (60 s) would never stop; the
+      // trickle ends by itself after 10 s, when the read below has long given up.
+      java.util.concurrent.atomic.AtomicBoolean answered =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread trickle =
+          Thread.ofPlatform()
+              .start(() -> {
+                String partial = "GET / HTTP/1.1\r\nhost: x\r\nx-slow: " + "a".repeat(500);
+                try {
+                  for (int i = 0; i < partial.length() && !answered.get(); i++) {
+                    raw.send(partial.substring(i, i + 1));
+                    Thread.sleep(20);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the server closed the connection: what the test expects
+                }
+              });
+      RawHttp.Reply reply = raw.read();
+      answered.set(true);
+      assertThat(reply.status()).isEqualTo(408);
+      assertThat(reply.body()).contains("request headers took too long");
+      assertThat(raw.closedByServer()).isTrue();
+      trickle.join();
+    } finally {
+      strict.stop(Duration.ofSeconds(1));
     }
   }
 

@@ -71,11 +71,14 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
     p.addLast(new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    HeaderDeadline headers = new HeaderDeadline(config.headerTimeout());
+    p.addLast(headers.bytes());
     p.addLast(
         new HttpServerCodec(
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes())
                 .setMaxHeaderSize(config.maxHeaderBytes())));
+    p.addLast(headers.requests());
     p.addLast(new HttpContentCompressor());
     p.addLast(new Aggregator(config.maxBodyBytes()));
     p.addLast(new Connection(this));

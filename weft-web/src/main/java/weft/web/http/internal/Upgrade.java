@@ -184,6 +184,7 @@ final class Upgrade {
     if (p.get(IdleStateHandler.class) != null) {
       p.remove(IdleStateHandler.class);
     }
+    HeaderDeadline.remove(p);
     if (p.get(Connection.class) != null) {
       p.remove(Connection.class);
     }
