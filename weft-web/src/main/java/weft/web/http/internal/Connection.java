@@ -52,6 +52,9 @@ import weft.web.http.Response;
  * HTTP/1.1 pipelining: responses must leave in request order, so a connection runs one request
  * at a time; requests decoded meanwhile wait in `pending` and start when the previous response
  * has been written. A slow handler therefore delays only later requests on its own connection.
+ * At most MAX_PENDING requests wait so: past that the connection stops reading until they have
+ * been answered, and TCP holds the client back, so one connection buffers at most
+ * (MAX_PENDING + 2) bodies (waiting, running, being aggregated) however many it pipelines.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
 
@@ -60,6 +63,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
 
   private final ServerState server;
+
+  /** Requests that may wait behind the running one before the connection stops reading. */
+  static final int MAX_PENDING = 4;
+
   private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
   private boolean busy;
 
@@ -75,6 +82,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
     if (busy) {
       pending.add(req);
+      if (pending.size() >= MAX_PENDING) {
+        ctx.channel().config().setAutoRead(false);
+      }
     } else {
       start(ctx, req);
     }
@@ -388,6 +398,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
       return;
     }
     FullHttpRequest next = pending.poll();
+    if (pending.size() < MAX_PENDING && !channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
     if (next != null) {
       start(channel.pipeline().context(this), next);
     }

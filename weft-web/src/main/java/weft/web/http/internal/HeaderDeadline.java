@@ -77,6 +77,12 @@ final class HeaderDeadline {
     if (ctx == null || !ctx.channel().isActive() || inRequest) {
       return;
     }
+    if (!ctx.channel().config().isAutoRead()) {
+      // The server stopped reading (pipelined requests wait to be answered): the client is not
+      // the slow one. A new deadline starts.
+      timer = ctx.executor().schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
+      return;
+    }
     Response r = ErrorResponses.of(408, "request headers took too long", null, false);
     byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
     FullHttpResponse res =
