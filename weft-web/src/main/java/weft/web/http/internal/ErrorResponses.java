@@ -1,5 +1,11 @@
 package weft.web.http.internal;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import weft.web.http.Response;
@@ -11,6 +17,29 @@ import weft.web.http.Response;
 public final class ErrorResponses {
 
   private ErrorResponses() {}
+
+  /**
+   * Writes an error the HTTP codec's own limits found (no request reached a handler), then closes
+   * the connection. Runs on the connection's event loop, from a handler after the codec.
+   *
+   * @param ctx the handler's context
+   * @param status the status
+   * @param message what the client is told
+   * @param json whether to answer as JSON
+   */
+  static void writeAndClose(ChannelHandlerContext ctx, int status, String message, boolean json) {
+    Response r = of(status, message, null, json);
+    byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            ctx.alloc().buffer(body.length).writeBytes(body));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.header("content-type"));
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    res.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(res).addListener(f -> ctx.close());
+  }
 
   /**
    * The response for an error.

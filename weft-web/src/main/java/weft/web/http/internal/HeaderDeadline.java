@@ -5,18 +5,12 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
-import weft.web.http.Response;
 
 /**
  * A deadline for a request's headers, against clients that trickle them in (slowloris): the first
@@ -83,17 +77,7 @@ final class HeaderDeadline {
       timer = ctx.executor().schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
       return;
     }
-    Response r = ErrorResponses.of(408, "request headers took too long", null, false);
-    byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
-    FullHttpResponse res =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.REQUEST_TIMEOUT,
-            ctx.alloc().buffer(body.length).writeBytes(body));
-    res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.header("content-type"));
-    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    res.headers().set(HttpHeaderNames.CONNECTION, "close");
-    ctx.writeAndFlush(res).addListener(f -> ctx.close());
+    ErrorResponses.writeAndClose(ctx, 408, "request headers took too long", false);
     LoggerFactory.getLogger("weft.web.access")
         .info("- - 408 headers not complete within {} ms", TimeUnit.NANOSECONDS.toMillis(nanos));
   }

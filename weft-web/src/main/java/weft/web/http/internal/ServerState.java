@@ -6,16 +6,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
@@ -94,17 +90,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
       String accept = oversized.headers().get(HttpHeaderNames.ACCEPT, "");
       boolean json = accept.contains("application/json") && !accept.contains("text/html");
-      Response r = ErrorResponses.of(413, "request body too large", null, json);
-      byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
-      FullHttpResponse res =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-              ctx.alloc().buffer(body.length).writeBytes(body));
-      res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.header("content-type"));
-      res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      res.headers().set(HttpHeaderNames.CONNECTION, "close");
-      ctx.writeAndFlush(res).addListener(f -> ctx.close());
+      ErrorResponses.writeAndClose(ctx, 413, "request body too large", json);
       LoggerFactory.getLogger("weft.web.access")
           .info(
               "{} {} 413 body over {} bytes",
