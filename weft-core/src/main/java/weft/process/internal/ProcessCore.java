@@ -327,8 +327,10 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
       }
     }
     for (ProcessCore other : linked) {
-      other.removeLink(this);
+      // Signal before unlinking: while the link is there, a link() from the other side is a
+      // no-op (this signal is on its way), so it cannot overtake it with a noproc.
       other.exitSignal(this, reason, true);
+      other.removeLink(this);
     }
     for (Map.Entry<Ref, Watcher> e : toTell) {
       tell(e.getKey(), e.getValue(), reason);
@@ -441,25 +443,30 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
 
   // ---------------------------------------------------------------- links
 
-  /** Links the current process (this) with another; a dead other sends this a noproc signal. */
+  /**
+   * Links the current process (this) with another; a dead other sends this a noproc signal, unless
+   * the two were already linked when it died (its exit signal, with the real reason, is then on its
+   * way, and linking again is a no-op, as in Erlang).
+   */
   public void link(ProcessCore other) {
     if (other == this) {
       return;
     }
     ProcessCore first = id < other.id ? this : other;
     ProcessCore second = first == this ? other : this;
-    boolean otherDead;
+    boolean noproc;
     synchronized (first) {
       synchronized (second) {
         checkAlive();
-        otherDead = other.exitReason != null;
+        boolean otherDead = other.exitReason != null;
         if (!otherDead) {
           links().add(other);
           other.links().add(this);
         }
+        noproc = otherDead && (links == null || !links.contains(other));
       }
     }
-    if (otherDead) {
+    if (noproc) {
       exitSignal(other, ExitReason.NOPROC, true);
       checkAlive();
     }

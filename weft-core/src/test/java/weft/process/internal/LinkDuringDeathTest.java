@@ -1,0 +1,61 @@
+package weft.process.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import weft.process.Exit;
+import weft.process.ExitReason;
+import weft.process.InProcess;
+import weft.process.Node;
+import weft.process.Pid;
+import weft.process.Process;
+
+/**
+ * A process that links again to a linked partner while the partner is dying (a supervisor linking
+ * to the child that its start function had already linked) must hear the partner's real reason, not
+ * a noproc that overtakes it: a transient child stopped with {@code normal} right after it started
+ * was restarted because the supervisor saw noproc first.
+ */
+class LinkDuringDeathTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private final Node node = Node.start("link-death");
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  @Test
+  void relinkingToALinkedPartnerThatIsDyingDeliversItsRealReasonFirst() throws Exception {
+    InProcess.run(
+        node,
+        () -> {
+          Process.trapExit(true);
+          ProcessCore me = Kernel.core(Process.self());
+          CountDownLatch relinked = new CountDownLatch(1);
+          Pid child =
+              Process.spawnLink(() -> {
+                // Runs inside the child's death, after its exit reason is set and before its
+                // links are signalled: the window the supervisor's link fell into.
+                Kernel.core(Process.self())
+                    .onExitCleanup(r -> {
+                      me.deliver("dying");
+                      try {
+                        relinked.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    });
+              });
+          assertThat(Process.receive(String.class, WAIT)).contains("dying");
+          Process.link(child);
+          relinked.countDown();
+          assertThat(Process.receive(Exit.class, WAIT))
+              .contains(new Exit(child, ExitReason.NORMAL));
+        });
+  }
+}
