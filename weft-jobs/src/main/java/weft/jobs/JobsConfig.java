@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param pollInterval how often each queue looks for due jobs (default 1 s); inserts on this node
  *     wake it at once
  * @param rescueAfter a node not heard from for this long is taken as dead and its executing jobs
- *     run again (default 1 minute)
+ *     run again (default 1 minute); the maintenance loop (heartbeat, rescue, prune) runs every
+ *     quarter of it
  * @param pruneAfter finished jobs older than this are deleted (default 7 days)
  * @param clock the clock for scheduling and backoff (tests use a manual one)
  * @param cron jobs inserted on a schedule
@@ -95,6 +96,27 @@ public record JobsConfig(
    * @return the configuration
    */
   public JobsConfig withPollInterval(Duration pollInterval) {
+    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, cron);
+  }
+
+  /**
+   * With another rescue delay; the maintenance loop (heartbeat, rescue, prune) runs every quarter
+   * of it.
+   *
+   * @param rescueAfter how long a node may go unheard before its executing jobs run again
+   * @return the configuration
+   */
+  public JobsConfig withRescueAfter(Duration rescueAfter) {
+    return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, cron);
+  }
+
+  /**
+   * With another age after which finished (completed, discarded, cancelled) jobs are deleted.
+   *
+   * @param pruneAfter the age, by the configuration's clock
+   * @return the configuration
+   */
+  public JobsConfig withPruneAfter(Duration pruneAfter) {
     return new JobsConfig(node, queues, pollInterval, rescueAfter, pruneAfter, clock, cron);
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -578,9 +579,42 @@ class JobsTest {
       await(id, JobState.COMPLETED);
     }
     await(a, JobState.COMPLETED);
+    // Stopped first: its own maintenance loop prunes too, and could take the three first.
+    jobs.stop(Duration.ofSeconds(1));
+    jobs = null;
     clock.now = clock.now.plus(Duration.ofDays(8));
-    int pruned = new weft.jobs.internal.JobTable(store, clock).prune(Duration.ofDays(7));
+    var table = new weft.jobs.internal.JobTable(store, clock);
+    int pruned = table.prune(Duration.ofDays(7));
     assertThat(pruned).isEqualTo(3);
-    assertThat(jobs.job(a)).isEmpty();
+    assertThat(table.get(a)).isEmpty();
+  }
+
+  @Test
+  void theMaintenanceLoopPrunesFinishedJobsOlderThanPruneAfter() throws Exception {
+    Ok ok = new Ok();
+    store = store("sqlite");
+    jobs =
+        Jobs.start(
+            node,
+            store,
+            JobsConfig.of("node-a", Map.of("default", 1))
+                .withClock(clock)
+                .withPollInterval(Duration.ofMillis(50))
+                .withRescueAfter(Duration.ofMillis(200))
+                .withPruneAfter(Duration.ofDays(2)),
+            List.of(ok),
+            List.of(events::add));
+    long id = jobs.insert(JobSpec.of(ok, Map.of()));
+    await(id, JobState.COMPLETED);
+    clock.now = clock.now.plus(Duration.ofDays(1));
+    long fresh = jobs.insert(JobSpec.of(ok, Map.of()));
+    await(fresh, JobState.COMPLETED);
+    clock.now = clock.now.plus(Duration.ofDays(1)).plusSeconds(1);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (jobs.job(id).isPresent()) {
+      assertThat(System.nanoTime()).as("job %d pruned in time", id).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(jobs.job(fresh)).as("finished a day ago: kept").isPresent();
   }
 }
