@@ -36,12 +36,19 @@ public final class Socket {
   private final SocketHandler handler;
   private final List<Route> routes;
   private final SocketOptions options;
+  private final RateLimits rateLimits;
 
-  private Socket(PubSub pubsub, SocketHandler handler, List<Route> routes, SocketOptions options) {
+  private Socket(
+      PubSub pubsub,
+      SocketHandler handler,
+      List<Route> routes,
+      SocketOptions options,
+      RateLimits rateLimits) {
     this.pubsub = pubsub;
     this.handler = handler;
     this.routes = List.copyOf(routes);
     this.options = options;
+    this.rateLimits = rateLimits;
   }
 
   /**
@@ -85,6 +92,11 @@ public final class Socket {
   /** The limits. */
   public SocketOptions options() {
     return options;
+  }
+
+  /** How fast clients may push. */
+  public RateLimits rateLimits() {
+    return rateLimits;
   }
 
   /**
@@ -158,6 +170,7 @@ public final class Socket {
     private final SocketHandler handler;
     private final List<Route> routes = new ArrayList<>();
     private SocketOptions options = SocketOptions.defaults();
+    private RateLimits rateLimits = RateLimits.none();
 
     private Builder(PubSub pubsub, SocketHandler handler) {
       this.pubsub = pubsub;
@@ -193,12 +206,23 @@ public final class Socket {
     }
 
     /**
+     * Sets how fast clients may push (default: no limits). See {@link RateLimits}.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder rateLimits(RateLimits limits) {
+      this.rateLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
      * Builds the definition.
      *
      * @return the socket
      */
     public Socket build() {
-      return new Socket(pubsub, handler, routes, options);
+      return new Socket(pubsub, handler, routes, options, rateLimits);
     }
   }
 }

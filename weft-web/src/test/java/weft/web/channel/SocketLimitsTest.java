@@ -68,6 +68,14 @@ class SocketLimitsTest {
   }
 
   @Test
+  void aFragmentedMessageOverTheLimitClosesWith1009() throws Exception {
+    try (WsClient big = new WsClient(url("frag"), true)) {
+      big.sendFragments("x".repeat(1000), 6);
+      assertThat(big.closeCode(WAIT)).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void joiningTooManyChannelsIsRefused() throws Exception {
     try (WsClient c = new WsClient(url("many"), true)) {
       assertThat(join(c, "room:1", "1")).contains("\"ok\"");

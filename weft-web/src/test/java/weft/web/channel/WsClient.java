@@ -63,6 +63,13 @@ final class WsClient implements AutoCloseable {
     ws.sendText(text, true).join();
   }
 
+  /** Sends one text message as {@code n} fragments of {@code part} (continuation frames). */
+  void sendFragments(String part, int n) {
+    for (int i = 0; i < n; i++) {
+      ws.sendText(part, i == n - 1).join();
+    }
+  }
+
   void sendBinary(byte[] bytes) {
     ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
   }

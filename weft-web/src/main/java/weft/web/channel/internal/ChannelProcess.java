@@ -38,6 +38,7 @@ final class ChannelProcess implements ChannelContext {
   private final Transport transport;
   private final PubSub pubsub;
   private final Pid socket;
+  private final java.util.concurrent.atomic.AtomicInteger waiting;
 
   ChannelProcess(
       Channel channel,
@@ -47,7 +48,8 @@ final class ChannelProcess implements ChannelContext {
       Optional<String> socketId,
       Transport transport,
       PubSub pubsub,
-      Pid socket) {
+      Pid socket,
+      java.util.concurrent.atomic.AtomicInteger waiting) {
     this.channel = channel;
     this.topic = topic;
     this.joinRef = joinRef;
@@ -56,6 +58,7 @@ final class ChannelProcess implements ChannelContext {
     this.transport = transport;
     this.pubsub = pubsub;
     this.socket = socket;
+    this.waiting = waiting;
   }
 
   /** The process body: join, then serve until left, replaced, stopped or the socket ends. */
@@ -105,7 +108,17 @@ final class ChannelProcess implements ChannelContext {
       Object message = Process.receive();
       try {
         switch (message) {
-          case Messages.In(Frame frame) -> handleIn(frame);
+          case Messages.In(Frame frame) -> {
+            try {
+              handleIn(frame);
+            } finally {
+              // Given back here while alive; if this process dies, the socket gives back the
+              // rest on its Down (the update stops at zero, so no push is counted twice).
+              if (waiting.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                transport.handled(1);
+              }
+            }
+          }
           case Messages.Leave(String ref) -> {
             reply(ref, "ok", Map.of());
             end(ExitReason.shutdown("left"));

@@ -24,12 +24,24 @@ import weft.web.channel.V2Serializer;
  * that dies abnormally after joining costs the client a phx_error for that topic only.
  *
  * The channel table is this process's own state; nothing else reads it.
+ *
+ * Every frame the transport hands over is accounted for with transport.handled once it has been
+ * handled here, dropped, or handled by a channel (the channel says so itself); the pushes still
+ * waiting in a channel that ends are given back when its Down arrives, so a crash cannot leave the
+ * transport believing work is waiting. Rate limits are checked here, before a frame can start any
+ * work.
  */
 public final class SocketProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketProcess.class);
 
-  private record Joined(String joinRef, Pid pid, Ref monitor, boolean ready) {}
+  /** A joined channel; {@code waiting} counts the pushes sent to it that it has not handled. */
+  private record Joined(
+      String joinRef,
+      Pid pid,
+      Ref monitor,
+      boolean ready,
+      java.util.concurrent.atomic.AtomicInteger waiting) {}
 
   private static final java.time.Duration REPLACE_WAIT = java.time.Duration.ofSeconds(5);
 
@@ -40,6 +52,7 @@ public final class SocketProcess {
   private final Optional<String> socketId;
   private final Map<String, Joined> channels = new HashMap<>();
   private final Map<Ref, String> monitors = new HashMap<>();
+  private RateLimiter limiter;
 
   /**
    * Creates the socket's state; {@link #run()} serves it on the calling process.
@@ -98,6 +111,15 @@ public final class SocketProcess {
 
   /** Serves the socket until the connection closes or goes silent. */
   public void run() {
+    limiter = RateLimiter.open(socket, socketId);
+    try {
+      serve();
+    } finally {
+      limiter.release();
+    }
+  }
+
+  private void serve() {
     Process.label("Socket");
     socketId.ifPresent(id ->
         socket
@@ -127,7 +149,9 @@ public final class SocketProcess {
       switch (next.get()) {
         case Messages.Inbound(Frame frame) -> {
           deadline = System.nanoTime() + timeoutNanos;
-          handle(frame);
+          if (!handle(frame)) {
+            return;
+          }
         }
         case Messages.Activity a -> deadline = System.nanoTime() + timeoutNanos;
         case Messages.Malformed(String reason) -> {
@@ -141,7 +165,7 @@ public final class SocketProcess {
         case Messages.Joined(String topic, String joinRef, Pid pid) -> {
           Joined j = channels.get(topic);
           if (j != null && j.pid().equals(pid)) {
-            channels.put(topic, new Joined(joinRef, pid, j.monitor(), true));
+            channels.put(topic, new Joined(joinRef, pid, j.monitor(), true, j.waiting()));
           }
         }
         case Down d -> channelDown(d);
@@ -150,11 +174,41 @@ public final class SocketProcess {
     }
   }
 
-  private void handle(Frame frame) {
+  /** Handles a frame from the client; false when the connection is to end. */
+  private boolean handle(Frame frame) {
     if (frame.topic().equals("phoenix") && frame.event().equals("heartbeat")) {
       reply(frame, null, "ok", JsonNodeFactory.instance.objectNode());
-      return;
+      transport.handled(1);
+      return true;
     }
+    if (!limiter.isEmpty()) {
+      long now = System.nanoTime();
+      long wait = limiter.admit(frame.event(), now);
+      if (wait > 0) {
+        transport.handled(1);
+        if (limiter.refused(now)) {
+          LOG.warn("socket {} pushed too fast for too long; closing", Process.self());
+          transport.close(weft.web.channel.RateLimits.CLOSE_CODE, "rate limited");
+          return false;
+        }
+        if (frame.ref() != null) {
+          reply(
+              frame,
+              frame.event().equals("phx_join") ? frame.ref() : null,
+              "error",
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("reason", "rate limited")
+                  .put("retry_after_ms", Math.max(1, (wait + 999_999) / 1_000_000)));
+        }
+        return true;
+      }
+    }
+    dispatch(frame);
+    return true;
+  }
+
+  private void dispatch(Frame frame) {
     switch (frame.event()) {
       case "phx_join" -> join(frame);
       case "phx_leave" -> {
@@ -164,6 +218,7 @@ public final class SocketProcess {
         } else {
           Process.send(j.pid(), new Messages.Leave(frame.ref()));
         }
+        transport.handled(1);
       }
       default -> {
         Joined j = channels.get(frame.topic());
@@ -173,15 +228,27 @@ public final class SocketProcess {
               null,
               "error",
               JsonNodeFactory.instance.objectNode().put("reason", "unmatched topic"));
+          transport.handled(1);
         } else if (frame.joinRef() == null || frame.joinRef().equals(j.joinRef())) {
+          j.waiting().incrementAndGet();
           Process.send(j.pid(), new Messages.In(frame));
+        } else {
+          // A message for an old join of the topic; dropped, as Phoenix does.
+          transport.handled(1);
         }
-        // else: a message for an old join of the topic; dropped, as Phoenix does.
       }
     }
   }
 
   private void join(Frame frame) {
+    try {
+      startChannel(frame);
+    } finally {
+      transport.handled(1);
+    }
+  }
+
+  private void startChannel(Frame frame) {
     String topic = frame.topic();
     Optional<Channel> channel = socket.channelFor(topic);
     if (channel.isEmpty()) {
@@ -201,6 +268,7 @@ public final class SocketProcess {
         Process.exit(old.pid(), weft.process.ExitReason.KILL);
         Process.demonitor(old.monitor(), true);
       }
+      transport.handled(old.waiting().getAndSet(0));
     } else if (channels.size() >= socket.options().maxChannels()) {
       reply(
           frame,
@@ -215,11 +283,20 @@ public final class SocketProcess {
             : JsonNodeFactory.instance.objectNode();
     String joinRef = frame.ref();
     Pid self = Process.self();
+    var waiting = new java.util.concurrent.atomic.AtomicInteger();
     ChannelProcess cp =
         new ChannelProcess(
-            channel.get(), topic, joinRef, assigns, socketId, transport, socket.pubsub(), self);
+            channel.get(),
+            topic,
+            joinRef,
+            assigns,
+            socketId,
+            transport,
+            socket.pubsub(),
+            self,
+            waiting);
     SpawnedMonitor sm = Process.spawnMonitor(() -> cp.run(params));
-    channels.put(topic, new Joined(joinRef, sm.pid(), sm.ref(), false));
+    channels.put(topic, new Joined(joinRef, sm.pid(), sm.ref(), false, waiting));
     monitors.put(sm.ref(), topic);
   }
 
@@ -229,6 +306,9 @@ public final class SocketProcess {
       return;
     }
     Joined j = channels.remove(topic);
+    if (j != null) {
+      transport.handled(j.waiting().getAndSet(0));
+    }
     if (j != null && j.ready() && !d.reason().isNormal()) {
       transport.send(
           new Frame(

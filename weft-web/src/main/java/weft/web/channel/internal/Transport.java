@@ -23,6 +23,16 @@ public interface Transport {
   void send(Broadcast broadcast);
 
   /**
+   * Says that frames this transport handed to the socket process have been handled (by the socket
+   * process or a channel), or dropped. A transport stops reading from its client while too many are
+   * waiting, so a client that pushes faster than its pushes are handled cannot fill the heap: TCP
+   * holds it back.
+   *
+   * @param frames how many
+   */
+  default void handled(int frames) {}
+
+  /**
    * Closes the connection.
    *
    * @param code the WebSocket close code

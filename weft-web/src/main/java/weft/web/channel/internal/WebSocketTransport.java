@@ -42,6 +42,14 @@ import weft.web.channel.V2Serializer;
  * counts against the same bound as the outbound buffer: when its bytes exceed what the channel
  * accepts before becoming unwritable (the write-buffer high-water mark less what is buffered), the
  * client is treated as not reading, exactly as a direct write would have found it.
+ *
+ * Inbound bound: every data frame handed to the socket process counts as waiting until the socket
+ * process or a channel has handled it (Transport.handled). At MAX_WAITING the connection stops
+ * reading (autoRead off, on the event loop); it reads again once half of them are handled. A
+ * client that pushes faster than its pushes are handled (each one a database write, say) is then
+ * held back by TCP instead of queueing work in the mailboxes without bound. Pause and resume both
+ * run on the event loop and resume checks the count again, so a handled() racing with a pause
+ * cannot leave the connection paused with nothing waiting.
  */
 /** A socket's WebSocket connection. */
 public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
@@ -58,6 +66,14 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
   private final java.util.concurrent.atomic.AtomicLong outboxBytes =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile Pid socketProcess;
+
+  /**
+   * Frames handed to the socket process and not yet handled before the connection stops reading.
+   */
+  static final int MAX_WAITING = 64;
+
+  private final java.util.concurrent.atomic.AtomicInteger waiting =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Creates the transport for a channel.
@@ -89,17 +105,18 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
     switch (frame) {
       case TextWebSocketFrame text -> {
         try {
-          Process.send(target, SocketProcess.inbound(V2Serializer.decodeText(text.text())));
+          Frame f = V2Serializer.decodeText(text.text());
+          took();
+          Process.send(target, SocketProcess.inbound(f));
         } catch (ProtocolException e) {
           Process.send(target, SocketProcess.malformed(e.getMessage()));
         }
       }
       case BinaryWebSocketFrame binary -> {
         try {
-          Process.send(
-              target,
-              SocketProcess.inbound(
-                  V2Serializer.decodeClientPush(ByteBufUtil.getBytes(binary.content()))));
+          Frame f = V2Serializer.decodeClientPush(ByteBufUtil.getBytes(binary.content()));
+          took();
+          Process.send(target, SocketProcess.inbound(f));
         } catch (ProtocolException e) {
           Process.send(target, SocketProcess.malformed(e.getMessage()));
         }
@@ -112,6 +129,35 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
       }
       default -> {}
     }
+  }
+
+  /** On the event loop: one more frame waits; at the bound, stop reading. */
+  private void took() {
+    if (waiting.incrementAndGet() >= MAX_WAITING && channel.config().isAutoRead()) {
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void handled(int frames) {
+    if (frames <= 0) {
+      return;
+    }
+    int left = waiting.addAndGet(-frames);
+    if (left <= MAX_WAITING / 2 && !channel.config().isAutoRead() && channel.isActive()) {
+      channel
+          .eventLoop()
+          .execute(() -> {
+            if (waiting.get() < MAX_WAITING && channel.isActive()) {
+              channel.config().setAutoRead(true);
+            }
+          });
+    }
+  }
+
+  /** Frames handed to the socket process and not yet handled (for tests). */
+  int waiting() {
+    return waiting.get();
   }
 
   @Override
@@ -127,6 +173,12 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      // A message reassembled from fragments grew past the limit (one frame too large is
+      // answered by the decoder itself): 1009, as for a single frame, instead of a bare reset.
+      close(1009, "message too big");
+      return;
+    }
     if (!(cause instanceof IOException)) {
       LOG.warn("WebSocket {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     }
