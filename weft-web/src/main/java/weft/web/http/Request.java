@@ -215,21 +215,39 @@ public final class Request {
   }
 
   /**
-   * The body as JSON, read into a type (records work).
+   * The body as JSON, read into a type (records work). The request must say it is JSON ({@code
+   * Content-Type: application/json} or another {@code +json} type). Reading is strict: a number, a
+   * boolean or an object where the type wants a string is refused, not converted.
    *
    * @param <T> the type
    * @param type the type
    * @return the value
-   * @throws HttpError 400 if the body is not valid JSON for the type
+   * @throws HttpError 415 if the content type is not JSON; 400 if the body is empty, not valid
+   *     JSON, or JSON of another shape (the message names the place, such as {@code $.name}, and
+   *     never a Java class)
    */
   public <T> T json(Class<T> type) {
+    String contentType = header("content-type").orElse("");
+    int semi = contentType.indexOf(';');
+    String media =
+        (semi < 0 ? contentType : contentType.substring(0, semi))
+            .strip()
+            .toLowerCase(java.util.Locale.ROOT);
+    if (!media.equals("application/json") && !media.endsWith("+json")) {
+      throw new HttpError(
+          415,
+          "expected Content-Type: application/json, got "
+              + (media.isEmpty() ? "none" : Json.printable(media)));
+    }
     if (body.length == 0) {
       throw HttpError.badRequest("expected a JSON body");
     }
     try {
-      return Json.MAPPER.readValue(body, type);
+      return Json.STRICT.readValue(body, type);
+    } catch (tools.jackson.databind.DatabindException e) {
+      throw HttpError.badRequest("invalid JSON body: unexpected value at " + Json.path(e));
     } catch (JacksonException e) {
-      throw HttpError.badRequest("invalid JSON body: " + e.getOriginalMessage());
+      throw HttpError.badRequest("invalid JSON body: " + Json.printable(e.getOriginalMessage()));
     }
   }
 

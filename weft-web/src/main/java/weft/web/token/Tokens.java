@@ -42,6 +42,12 @@ public final class Tokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder D64 = Base64.getUrlDecoder();
 
+  /**
+   * How far in the future a token's signing time may be (clocks of a cluster's nodes differ a
+   * little); beyond it the token is invalid.
+   */
+  public static final Duration FUTURE_SKEW = Duration.ofMinutes(1);
+
   /** What {@link #verify} found. */
   public sealed interface Verified<T> {}
 
@@ -147,7 +153,13 @@ public final class Tokens {
     if (signedAt == Long.MIN_VALUE) {
       return new Invalid<>();
     }
-    if (clock.millis() - signedAt > maxAge.toMillis()) {
+    long now = clock.millis();
+    if (signedAt - now > FUTURE_SKEW.toMillis()) {
+      // Signed "later" than now: no honest signer does that (a forged or replayed-ahead token, or
+      // a signer whose clock runs far ahead); it would otherwise stay valid for longer than maxAge.
+      return new Invalid<>();
+    }
+    if (now - signedAt > maxAge.toMillis()) {
       return new Expired<>();
     }
     try {

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -134,13 +135,31 @@ class HttpServerTest {
             .build();
     HttpResponse<String> r = client.send(post, HttpResponse.BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo("{\"hello\":\"ada\"}");
-    HttpRequest bad =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/greet"))
-            .POST(HttpRequest.BodyPublishers.ofString("{not json"))
-            .build();
-    HttpResponse<String> e = client.send(bad, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> e = greet("{not json", "application/json");
     assertThat(e.statusCode()).isEqualTo(400);
     assertThat(e.body()).contains("invalid JSON body");
+    for (String wrong : List.of("12345", "true", "1e999999", "{\"a\":1}", "[\"x\"]")) {
+      HttpResponse<String> w = greet("{\"name\":" + wrong + "}", "application/json");
+      assertThat(w.statusCode()).as(wrong).isEqualTo(400);
+      assertThat(w.body())
+          .as(wrong)
+          .contains("unexpected value at $.name")
+          .doesNotContain("weft.", "Greeting", "java.");
+    }
+    HttpResponse<String> plain = greet("{\"name\":\"ada\"}", "text/plain");
+    assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(plain.body()).contains("expected Content-Type: application/json, got text/plain");
+    assertThat(greet("{\"name\":\"ada\"}", "application/json; charset=utf-8").body())
+        .isEqualTo("{\"hello\":\"ada\"}");
+  }
+
+  private HttpResponse<String> greet(String body, String contentType) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/greet"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("content-type", contentType)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -181,6 +200,32 @@ class HttpServerTest {
     try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
       assertThat(new String(in.readAllBytes())).hasSize(50_000);
     }
+  }
+
+  @Test
+  void controlBytesOfTheRequestLineDoNotReachTheAccessLog() throws Exception {
+    var lines =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    var access =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("weft.web.access");
+    lines.start();
+    access.addAppender(lines);
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("GET /nothing\u001b[2J\u0007x HTTP/1.1\r\nhost: x\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(404);
+      // The line is written once the response has gone out: wait for it.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (lines.list.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } finally {
+      access.detachAppender(lines);
+    }
+    assertThat(lines.list)
+        .anySatisfy(e ->
+            assertThat(e.getFormattedMessage())
+                .contains("/nothing?[2J?x")
+                .doesNotContain("\u001b", "\u0007"));
   }
 
   @Test

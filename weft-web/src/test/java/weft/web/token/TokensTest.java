@@ -49,6 +49,22 @@ class TokensTest {
   }
 
   @Test
+  void aTokenSignedInTheFutureIsInvalidBeyondTheSkew() {
+    ManualClock clock = new ManualClock();
+    Tokens tokens = new Tokens(SECRET, clock);
+    clock.now = clock.now.plus(Duration.ofDays(30));
+    String ahead = tokens.sign("user socket", new User("ada", 1));
+    String near = tokens.sign("s", "x");
+    clock.now = clock.now.minus(Duration.ofDays(30));
+    assertThat(tokens.verify("user socket", ahead, Duration.ofDays(365), User.class))
+        .isInstanceOf(Tokens.Invalid.class);
+    clock.now = clock.now.plus(Duration.ofDays(30)).minus(Tokens.FUTURE_SKEW);
+    assertThat(tokens.verify("s", near, Duration.ofHours(1), String.class))
+        .as("within the skew")
+        .isEqualTo(new Tokens.Valid<>("x"));
+  }
+
+  @Test
   void anotherSaltOrSecretDoesNotVerify() {
     Tokens tokens = new Tokens(SECRET);
     String token = tokens.sign("user socket", "ada");

@@ -188,7 +188,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         var socket = server.socketFor(request.path()).orElseThrow();
         server.spawn(() -> {
-          ACCESS.info("{} {} 101 id={}", methodName, request.uri(), requestId);
+          ACCESS.info("{} {} 101 id={}", methodName, Json.printable(request.uri()), requestId);
           Response refused = Upgrade.connectAndServe(socket, p, channel, server, requestId);
           if (refused != null) {
             write(
@@ -384,7 +384,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     ACCESS.info(
         "{} {} {} {}ms {}B id={}",
         method,
-        uri,
+        Json.printable(uri),
         status,
         (System.nanoTime() - started) / 1_000_000,
         bytes,
