@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import weft.dashboard.Dashboard;
 import weft.dashboard.DashboardOptions;
 import weft.jobs.CronEntry;
@@ -21,6 +22,8 @@ import weft.supervisor.Strategy;
 import weft.supervisor.Supervisor;
 import weft.supervisor.SupervisorOptions;
 import weft.web.channel.ConnectResult;
+import weft.web.channel.RateLimits;
+import weft.web.channel.RateLimits.Rate;
 import weft.web.channel.Socket;
 import weft.web.http.Endpoint;
 import weft.web.http.HttpConfig;
@@ -98,6 +101,7 @@ public final class ChatApp implements AutoCloseable {
     PubSub pubsub = PubSub.start("chat", null);
     Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Messages messages = new Messages(store);
+    Users users = new Users(store);
     MentionWorker mentions = new MentionWorker(store, pubsub);
     RetentionWorker retention = new RetentionWorker(messages, config.retention());
     jobs =
@@ -127,6 +131,7 @@ public final class ChatApp implements AutoCloseable {
                     })
             .channel("room:*", () -> new RoomChannel(store, messages, presence, jobs, mentions))
             .channel("user:*", () -> new UserChannel(store))
+            .rateLimits(RATE_LIMITS)
             .build();
     Router.Builder routes =
         Router.builder()
@@ -138,7 +143,7 @@ public final class ChatApp implements AutoCloseable {
                 "/api",
                 api ->
                     api.json()
-                        .post("/session", req -> session(tokens, req.json(Session.class)))
+                        .post("/session", req -> session(tokens, users, req.json(JsonNode.class)))
                         .get(
                             "/rooms/:name/messages",
                             req ->
@@ -176,15 +181,48 @@ public final class ChatApp implements AutoCloseable {
     }
   }
 
-  record Session(String name) {}
+  /**
+   * How fast one client may push: 20 frames a second with bursts of 40 on one connection, and 5
+   * messages a second with bursts of 10 for one user over all their connections (typing is sent at
+   * most every 2 s by the page). Refused pushes get {@code rate limited}; 50 refusals within 10 s
+   * close the connection with 4429.
+   */
+  static final RateLimits RATE_LIMITS =
+      RateLimits.none()
+          .perSocket(Rate.of(20, Duration.ofSeconds(1)).withBurst(40))
+          .perUser("new_msg", Rate.of(5, Duration.ofSeconds(1)).withBurst(10))
+          .perUser("typing", Rate.of(2, Duration.ofSeconds(1)).withBurst(5));
 
-  record SessionToken(String token, String user) {}
+  /**
+   * What a sign-in answers.
+   *
+   * @param token the socket token, valid for 7 days
+   * @param user the name
+   * @param key the name's key: what a later sign-in under the name must present
+   */
+  record SessionToken(String token, String user, String key) {}
 
-  private static Response session(Tokens tokens, Session s) {
-    if (s == null || !Names.valid(s.name())) {
-      throw HttpError.badRequest("name must be 1-32 letters, digits, _ or -");
+  /**
+   * {@code POST /api/session {"name": ..., "key": ...}}: the first sign-in under a name claims it
+   * and answers its key; a later one must send that key, or is refused with 403.
+   */
+  private static Response session(Tokens tokens, Users users, JsonNode body) {
+    JsonNode name = body.isObject() ? body.get("name") : null;
+    JsonNode key = body.isObject() ? body.get("key") : null;
+    if (name == null || !name.isString() || !Names.valid(name.asString())) {
+      throw HttpError.badRequest("name must be a string of 1-32 letters, digits, _ or -");
     }
-    return Response.json(new SessionToken(tokens.sign(SALT, s.name()), s.name()));
+    if (key != null && !key.isNull() && !key.isString()) {
+      throw HttpError.badRequest("key must be a string");
+    }
+    String n = name.asString();
+    return switch (users.signIn(n, key == null || key.isNull() ? null : key.asString())) {
+      case Users.Accepted(String k, boolean claimed) ->
+          Response.json(new SessionToken(tokens.sign(SALT, n), n, k));
+      case Users.Refused r ->
+          throw HttpError.forbidden(
+              "the name " + n + " is taken: sign in from the browser that took it (its key)");
+    };
   }
 
   private static Response history(Messages messages, String room, String before, String limitText) {

@@ -1,5 +1,6 @@
 package weft.examples.chat;
 
+import java.util.Optional;
 import weft.jobs.Job;
 import weft.jobs.JobResult;
 import weft.jobs.Worker;
@@ -12,11 +13,13 @@ import weft.web.pubsub.PubSub;
 /**
  * Delivers a mention: stores a notification for the mentioned user (once per message) and pushes
  * {@code mention} on their {@code user:<name>} channel. A user who is not connected finds it among
- * the unread mentions when they next join their channel.
+ * the unread mentions when they next join their channel. The job and the notification hold only the
+ * message's id: its room, author and body are read from the message, stored once; a message deleted
+ * meanwhile (retention) takes its notifications with it and its jobs end doing nothing.
  */
 final class MentionWorker implements Worker {
 
-  record Args(String to, String room, String from, long id, String body) {}
+  record Args(String to, long id) {}
 
   private final Store store;
   private final PubSub pubsub;
@@ -31,21 +34,29 @@ final class MentionWorker implements Worker {
     Args a = job.args(Args.class);
     String topic = "user:" + a.to();
     boolean online = pubsub.subscriberCount(topic) > 0;
-    int stored =
-        store.transaction(c ->
-            Sql.update(
-                c,
-                "insert into notifications (user_name, message_id, room, from_user, body, delivered)"
-                    + " values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-                a.to(),
-                a.id(),
-                a.room(),
-                a.from(),
-                a.body(),
-                online ? 1 : 0));
-    if (stored == 1 && online) {
-      Socket.broadcast(
-          pubsub, topic, "mention", new UserChannel.Mention(a.room(), a.from(), a.id(), a.body()));
+    Optional<UserChannel.Mention> stored =
+        store.transaction(c -> {
+          Optional<UserChannel.Mention> m =
+              Sql.one(
+                  c,
+                  "select room, user_name, id, body from messages where id = ?",
+                  UserChannel::mention,
+                  a.id());
+          if (m.isEmpty()) {
+            return m;
+          }
+          int added =
+              Sql.update(
+                  c,
+                  "insert into notifications (user_name, message_id, delivered) values (?, ?, ?)"
+                      + " on conflict do nothing",
+                  a.to(),
+                  a.id(),
+                  online ? 1 : 0);
+          return added == 1 ? m : Optional.empty();
+        });
+    if (online && stored.isPresent()) {
+      Socket.broadcast(pubsub, topic, "mention", stored.get());
     }
     return JobResult.ok();
   }

@@ -1,6 +1,7 @@
 package weft.examples.chat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import weft.jobs.JobSpec;
@@ -17,7 +18,14 @@ import weft.web.presence.Presence;
 /** A chat room, {@code room:<name>}: history on join, messages, typing, presence, mentions. */
 final class RoomChannel implements Channel {
 
-  private static final int MAX_BODY = 2000;
+  /** The longest message, in characters (Unicode code points: an emoji is one). */
+  static final int MAX_BODY = 2000;
+
+  /**
+   * The distinct {@code @names} of a message that are looked at; those that belong to users are
+   * notified, the rest of the message's mentions are plain text.
+   */
+  static final int MAX_MENTIONS = 10;
 
   private final Store store;
   private final Messages messages;
@@ -60,7 +68,12 @@ final class RoomChannel implements Channel {
   public InResult handleIn(String event, Frame.Payload payload, ChannelContext ctx) {
     JsonNode json = payload instanceof Frame.JsonPayload(JsonNode j) ? j : null;
     return switch (event) {
-      case "new_msg" -> newMessage(json == null ? "" : json.path("body").asString(""), ctx);
+      case "new_msg" -> {
+        JsonNode body = json == null ? null : json.get("body");
+        yield body != null && body.isString()
+            ? newMessage(body.asString(), ctx)
+            : InResult.replyError(Map.of("reason", "body must be a string"));
+      }
       case "typing" -> {
         ctx.broadcastFrom("typing", Map.of("user", user));
         yield InResult.reply(Map.of());
@@ -71,17 +84,16 @@ final class RoomChannel implements Channel {
 
   private InResult newMessage(String raw, ChannelContext ctx) {
     String body = raw.strip();
-    if (body.isEmpty() || body.length() > MAX_BODY) {
+    if (body.isEmpty() || body.codePointCount(0, body.length()) > MAX_BODY) {
       return InResult.replyError(Map.of("reason", "a message is 1-" + MAX_BODY + " characters"));
     }
+    List<String> named =
+        Names.mentions(body).stream().filter(n -> !n.equals(user)).limit(MAX_MENTIONS).toList();
     Messages.Message saved =
         store.transaction(c -> {
           Messages.Message m = messages.insert(c, room, user, body, Instant.now());
-          for (String to : Names.mentions(body)) {
-            if (!to.equals(user)) {
-              jobs.insert(
-                  c, JobSpec.of(mentions, new MentionWorker.Args(to, room, user, m.id(), body)));
-            }
+          for (String to : Users.existing(c, named)) {
+            jobs.insert(c, JobSpec.of(mentions, new MentionWorker.Args(to, m.id())));
           }
           return m;
         });

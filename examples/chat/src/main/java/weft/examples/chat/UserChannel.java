@@ -14,6 +14,11 @@ final class UserChannel implements Channel {
 
   record Mention(String room, String from, long id, String body) {}
 
+  /** A mention from a row of (room, author, message id, body). */
+  static Mention mention(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Mention(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4));
+  }
+
   private final Store store;
 
   UserChannel(Store store) {
@@ -31,9 +36,10 @@ final class UserChannel implements Channel {
           List<Mention> out =
               Sql.query(
                   c,
-                  "select room, from_user, message_id, body from notifications where user_name = ? and delivered = 0 order by id",
-                  rs ->
-                      new Mention(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)),
+                  "select m.room, m.user_name, m.id, m.body from notifications n"
+                      + " join messages m on m.id = n.message_id"
+                      + " where n.user_name = ? and n.delivered = 0 order by n.id",
+                  UserChannel::mention,
                   name);
           Sql.update(
               c,

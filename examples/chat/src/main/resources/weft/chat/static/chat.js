@@ -22,14 +22,23 @@
     return node;
   }
 
+  // A name belongs to the browser that took it: the server answers the first sign-in with the
+  // name's key, kept here and sent with every later sign-in under that name.
+  function keys() {
+    return JSON.parse(localStorage.getItem("weft-chat-keys") || "{}");
+  }
+
   async function signIn(name) {
     const res = await fetch("/api/session", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ name }),
+      body: JSON.stringify({ name, key: keys()[name] || null }),
     });
     const body = await res.json();
     if (!res.ok) throw new Error((body.error && body.error.message) || "cannot sign in");
+    const all = keys();
+    all[name] = body.key;
+    localStorage.setItem("weft-chat-keys", JSON.stringify(all));
     body.signedAt = Date.now();
     sessionStorage.setItem("weft-chat", JSON.stringify(body));
     return body;
