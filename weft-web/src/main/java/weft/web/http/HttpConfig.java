@@ -19,6 +19,10 @@ import java.util.Objects;
  *     (default 15 s)
  * @param eventLoopThreads Netty I/O threads (default: the number of processors); they never run
  *     user code
+ * @param maxBufferedBodyBytes request body bytes the server holds at once over all connections
+ *     (being received, waiting behind a pipelined request, or being handled); a body that would
+ *     pass it is refused with 503 and its connection closed (default 256 MiB). One connection holds
+ *     at most 6 bodies: the running request, 4 pipelined ones and the one being received
  */
 public record HttpConfig(
     String host,
@@ -28,7 +32,8 @@ public record HttpConfig(
     int maxInitialLineBytes,
     Duration idleTimeout,
     Duration headerTimeout,
-    int eventLoopThreads) {
+    int eventLoopThreads,
+    long maxBufferedBodyBytes) {
 
   /**
    * Validates the configuration.
@@ -41,6 +46,7 @@ public record HttpConfig(
    * @param idleTimeout positive
    * @param headerTimeout positive
    * @param eventLoopThreads positive
+   * @param maxBufferedBodyBytes positive
    */
   public HttpConfig {
     Objects.requireNonNull(host, "host");
@@ -57,6 +63,10 @@ public record HttpConfig(
     }
     if (headerTimeout.isNegative() || headerTimeout.isZero()) {
       throw new IllegalArgumentException("headerTimeout must be positive, got " + headerTimeout);
+    }
+    if (maxBufferedBodyBytes <= 0) {
+      throw new IllegalArgumentException(
+          "maxBufferedBodyBytes must be positive, got " + maxBufferedBodyBytes);
     }
     if (eventLoopThreads <= 0) {
       throw new IllegalArgumentException(
@@ -79,7 +89,8 @@ public record HttpConfig(
         8 << 10,
         Duration.ofSeconds(60),
         Duration.ofSeconds(15),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        256L << 20);
   }
 
   /**
@@ -97,7 +108,8 @@ public record HttpConfig(
         maxInitialLineBytes,
         idleTimeout,
         headerTimeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
   }
 
   /**
@@ -115,7 +127,8 @@ public record HttpConfig(
         maxInitialLineBytes,
         idleTimeout,
         headerTimeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
   }
 
   /**
@@ -133,7 +146,8 @@ public record HttpConfig(
         maxInitialLineBytes,
         timeout,
         headerTimeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
   }
 
   /**
@@ -151,7 +165,8 @@ public record HttpConfig(
         maxInitialLineBytes,
         idleTimeout,
         timeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
   }
 
   /**
@@ -169,7 +184,8 @@ public record HttpConfig(
         maxInitialLineBytes,
         idleTimeout,
         headerTimeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
   }
 
   /**
@@ -187,6 +203,26 @@ public record HttpConfig(
         maxInitialLineBytes,
         idleTimeout,
         headerTimeout,
-        eventLoopThreads);
+        eventLoopThreads,
+        maxBufferedBodyBytes);
+  }
+
+  /**
+   * With another bound on the request body bytes held at once over all connections.
+   *
+   * @param bytes the bound
+   * @return the configuration
+   */
+  public HttpConfig withMaxBufferedBodyBytes(long bytes) {
+    return new HttpConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        headerTimeout,
+        eventLoopThreads,
+        bytes);
   }
 }

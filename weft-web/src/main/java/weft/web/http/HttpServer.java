@@ -114,6 +114,16 @@ public final class HttpServer {
   }
 
   /**
+   * The request body bytes the server holds now over all connections (see {@link
+   * HttpConfig#maxBufferedBodyBytes()}).
+   *
+   * @return the bytes
+   */
+  public long bufferedBodyBytes() {
+    return state.bufferedBodyBytes();
+  }
+
+  /**
    * The I/O transport in use.
    *
    * @return {@code "epoll"} or {@code "nio"}

@@ -69,9 +69,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
   private boolean busy;
+  private final BodyBudget.Guard bodies;
+  // The body size of the running request, given back to the budget when it is answered.
+  private long runningBody;
 
-  Connection(ServerState server) {
+  Connection(ServerState server, BodyBudget.Guard bodies) {
     this.server = server;
+    this.bodies = bodies;
   }
 
   @Override
@@ -118,6 +122,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   private void start(ChannelHandlerContext ctx, FullHttpRequest req) {
     busy = true;
+    runningBody = req.content().readableBytes();
     long started = System.nanoTime();
     String requestId = requestId(req.headers());
     if (!req.decoderResult().isSuccess()) {
@@ -185,6 +190,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return;
       }
       case Upgrade.Proceed p -> {
+        bodies.finished(runningBody);
+        runningBody = 0;
         Channel channel = ctx.channel();
         var socket = server.socketFor(request.path()).orElseThrow();
         server.spawn(() -> {
@@ -392,6 +399,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     if (counted) {
       server.requestFinished();
     }
+    bodies.finished(runningBody);
+    runningBody = 0;
     busy = false;
     if (!keepAlive) {
       channel.close();

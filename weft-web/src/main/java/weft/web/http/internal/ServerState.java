@@ -44,6 +44,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
   // Guarded by inFlightLock.
   private int inFlight;
   private volatile boolean draining;
+  private final BodyBudget bodies;
   private final java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets =
       ConcurrentHashMap.newKeySet();
   private final java.util.Map<String, weft.web.channel.internal.LongPollSession> longPolls =
@@ -60,6 +61,12 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     this.node = node;
     this.router = router;
     this.config = config;
+    this.bodies = new BodyBudget(config.maxBufferedBodyBytes(), config.maxBodyBytes());
+  }
+
+  /** Bytes of request bodies the server holds now, over every connection. */
+  public long bufferedBodyBytes() {
+    return bodies.used();
   }
 
   @Override
@@ -76,8 +83,10 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(config.maxHeaderBytes())));
     p.addLast(headers.requests());
     p.addLast(new HttpContentCompressor());
+    BodyBudget.Guard guard = bodies.new Guard();
+    p.addLast(guard);
     p.addLast(new Aggregator(config.maxBodyBytes()));
-    p.addLast(new Connection(this));
+    p.addLast(new Connection(this, guard));
   }
 
   /** Answers 413 with Weft's error body and closes, instead of Netty's empty 413. */
