@@ -23,6 +23,8 @@ import java.util.Objects;
  *     (being received, waiting behind a pipelined request, or being handled); a body that would
  *     pass it is refused with 503 and its connection closed (default 256 MiB). One connection holds
  *     at most 6 bodies: the running request, 4 pipelined ones and the one being received
+ * @param securityHeaders headers added to every response that does not set them (default {@link
+ *     SecurityHeaders#defaults()})
  */
 public record HttpConfig(
     String host,
@@ -33,7 +35,8 @@ public record HttpConfig(
     Duration idleTimeout,
     Duration headerTimeout,
     int eventLoopThreads,
-    long maxBufferedBodyBytes) {
+    long maxBufferedBodyBytes,
+    SecurityHeaders securityHeaders) {
 
   /**
    * Validates the configuration.
@@ -47,11 +50,13 @@ public record HttpConfig(
    * @param headerTimeout positive
    * @param eventLoopThreads positive
    * @param maxBufferedBodyBytes positive
+   * @param securityHeaders not null
    */
   public HttpConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(headerTimeout, "headerTimeout");
+    Objects.requireNonNull(securityHeaders, "securityHeaders");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -90,7 +95,8 @@ public record HttpConfig(
         Duration.ofSeconds(60),
         Duration.ofSeconds(15),
         Runtime.getRuntime().availableProcessors(),
-        256L << 20);
+        256L << 20,
+        SecurityHeaders.defaults());
   }
 
   /**
@@ -109,7 +115,8 @@ public record HttpConfig(
         idleTimeout,
         headerTimeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -128,7 +135,8 @@ public record HttpConfig(
         idleTimeout,
         headerTimeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -147,7 +155,8 @@ public record HttpConfig(
         timeout,
         headerTimeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -166,7 +175,8 @@ public record HttpConfig(
         idleTimeout,
         timeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -185,7 +195,8 @@ public record HttpConfig(
         idleTimeout,
         headerTimeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -204,7 +215,8 @@ public record HttpConfig(
         idleTimeout,
         headerTimeout,
         eventLoopThreads,
-        maxBufferedBodyBytes);
+        maxBufferedBodyBytes,
+        securityHeaders);
   }
 
   /**
@@ -223,6 +235,27 @@ public record HttpConfig(
         idleTimeout,
         headerTimeout,
         eventLoopThreads,
-        bytes);
+        bytes,
+        securityHeaders);
+  }
+
+  /**
+   * With other headers added to every response (see {@link SecurityHeaders}).
+   *
+   * @param headers the headers; {@link SecurityHeaders#none()} for none
+   * @return the configuration
+   */
+  public HttpConfig withSecurityHeaders(SecurityHeaders headers) {
+    return new HttpConfig(
+        host,
+        port,
+        maxBodyBytes,
+        maxHeaderBytes,
+        maxInitialLineBytes,
+        idleTimeout,
+        headerTimeout,
+        eventLoopThreads,
+        maxBufferedBodyBytes,
+        headers);
   }
 }

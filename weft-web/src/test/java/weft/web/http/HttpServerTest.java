@@ -47,6 +47,11 @@ class HttpServerTest {
                 })
             .get("/big", req -> Response.text("x".repeat(50_000)))
             .get(
+                "/own-csp",
+                req ->
+                    Response.text("own")
+                        .withHeader("content-security-policy", "default-src 'none'"))
+            .get(
                 "/stream",
                 req ->
                     Response.stream(
@@ -199,6 +204,51 @@ class HttpServerTest {
     assertThat(r.body().length).isLessThan(5_000);
     try (var in = new GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
       assertThat(new String(in.readAllBytes())).hasSize(50_000);
+    }
+  }
+
+  @Test
+  void everyResponseCarriesTheSecurityHeadersUnlessItSetsItsOwn() throws Exception {
+    for (String path : List.of("/", "/api/nothing", "/nothing")) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.headers().firstValue("content-security-policy"))
+          .as(path)
+          .contains(SecurityHeaders.DEFAULT_CSP);
+      assertThat(r.headers().firstValue("x-content-type-options")).as(path).contains("nosniff");
+      assertThat(r.headers().firstValue("x-frame-options")).as(path).contains("DENY");
+      assertThat(r.headers().firstValue("referrer-policy"))
+          .as(path)
+          .contains("strict-origin-when-cross-origin");
+    }
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send("POST /api/greet HTTP/1.1\r\nhost: x\r\ncontent-length: 5000\r\n\r\n");
+      RawHttp.Reply tooBig = raw.read();
+      assertThat(tooBig.status()).isEqualTo(413);
+      assertThat(tooBig.headers()).containsEntry("x-content-type-options", "nosniff");
+    }
+    assertThat(get("/own-csp").headers().allValues("content-security-policy"))
+        .containsExactly("default-src 'none'");
+  }
+
+  @Test
+  void securityHeadersCanBeChangedServerWide() throws Exception {
+    HttpServer plain =
+        HttpServer.start(
+            node,
+            HttpConfig.port(0)
+                .withSecurityHeaders(
+                    SecurityHeaders.defaults().without("x-frame-options").with("x-extra", "1")),
+            Router.builder().get("/", req -> Response.text("hi")).build());
+    try {
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plain.port() + "/")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.headers().firstValue("x-frame-options")).isEmpty();
+      assertThat(r.headers().firstValue("x-extra")).contains("1");
+      assertThat(r.headers().firstValue("x-content-type-options")).contains("nosniff");
+    } finally {
+      plain.stop(Duration.ofSeconds(5));
     }
   }
 

@@ -75,6 +75,26 @@ class ChatBrowserTest {
     }
   }
 
+  /** What the pages' consoles said about the Content-Security-Policy: nothing, or a test fails. */
+  private static final List<String> cspViolations =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  private static Page watched(Page page) {
+    page.onConsoleMessage(m -> {
+      if (m.text().contains("Content Security Policy")) {
+        cspViolations.add(page.url() + ": " + m.text());
+      }
+    });
+    return page;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void noPageBrokeTheContentSecurityPolicy() {
+    List<String> seen = List.copyOf(cspViolations);
+    cspViolations.clear();
+    org.assertj.core.api.Assertions.assertThat(seen).as("CSP violations").isEmpty();
+  }
+
   private ChatApp start(int port) throws Exception {
     return ChatApp.start(new ChatApp.Config(port, data, Duration.ofDays(30), PASSWORD));
   }
@@ -85,7 +105,7 @@ class ChatBrowserTest {
 
   private static Page signIn(String base, String name, String transport) {
     BrowserContext context = browser.newContext();
-    Page page = context.newPage();
+    Page page = watched(context.newPage());
     page.navigate(base + (transport.equals("longpoll") ? "/?transport=longpoll" : "/"));
     page.fill("#name-input", name);
     page.click("#name-form button");
@@ -172,7 +192,7 @@ class ChatBrowserTest {
   void theDashboardShowsAKilledProcessComingBack() throws Exception {
     try (ChatApp app = start(0)) {
       String base = "http://127.0.0.1:" + app.port();
-      Page page = browser.newContext().newPage();
+      Page page = watched(browser.newContext().newPage());
       page.navigate(base + "/dashboard");
       page.fill("#password", "not the password");
       page.click("button[type=submit]");

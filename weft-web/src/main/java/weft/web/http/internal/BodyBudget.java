@@ -30,6 +30,7 @@ final class BodyBudget {
 
   private final long limit;
   private final long maxBody;
+  private final weft.web.http.SecurityHeaders security;
   private final AtomicLong used = new AtomicLong();
 
   /**
@@ -38,10 +39,12 @@ final class BodyBudget {
    * @param limit bytes held at once
    * @param maxBody the largest body a request may have: one announced larger is left to the
    *     aggregator's 413, without touching the budget
+   * @param security the headers every response carries
    */
-  BodyBudget(long limit, long maxBody) {
+  BodyBudget(long limit, long maxBody, weft.web.http.SecurityHeaders security) {
     this.limit = limit;
     this.maxBody = maxBody;
+    this.security = security;
   }
 
   /** Bytes of request bodies held now. */
@@ -126,7 +129,7 @@ final class BodyBudget {
               req == null ? "-" : Json.printable(req.uri()),
               limit);
       ErrorResponses.writeAndClose(
-          ctx, 503, "the server holds too many request bodies; try again shortly", json);
+          ctx, 503, "the server holds too many request bodies; try again shortly", json, security);
       return false;
     }
 

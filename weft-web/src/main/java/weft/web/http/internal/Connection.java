@@ -301,7 +301,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     ChannelFuture last;
     if (response.body() instanceof Response.Body.Stream(Response.StreamWriter writer) && !head) {
       HttpResponse start = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-      headers(start.headers(), response, requestId, keepAlive);
+      headers(start.headers(), response, requestId, keepAlive, server.securityHeaders());
       HttpUtil.setTransferEncodingChunked(start, true);
       channel.writeAndFlush(start);
       try {
@@ -325,7 +325,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
       ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data);
       DefaultFullHttpResponse full =
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-      headers(full.headers(), response, requestId, keepAlive);
+      headers(full.headers(), response, requestId, keepAlive, server.securityHeaders());
       if (status.code() >= 200 && status.code() != 204 && status.code() != 304) {
         HttpUtil.setContentLength(full, data.length);
       }
@@ -360,10 +360,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
   }
 
   private static void headers(
-      HttpHeaders out, Response response, String requestId, boolean keepAlive) {
+      HttpHeaders out,
+      Response response,
+      String requestId,
+      boolean keepAlive,
+      weft.web.http.SecurityHeaders security) {
     for (Map.Entry<String, String> h : response.headers()) {
       out.add(h.getKey(), h.getValue());
     }
+    security
+        .headers()
+        .forEach((name, value) -> {
+          if (!out.contains(name)) {
+            out.set(name, value);
+          }
+        });
     out.set("x-request-id", requestId);
     out.set(
         HttpHeaderNames.CONNECTION,

@@ -26,8 +26,14 @@ public final class ErrorResponses {
    * @param status the status
    * @param message what the client is told
    * @param json whether to answer as JSON
+   * @param security the headers every response carries
    */
-  static void writeAndClose(ChannelHandlerContext ctx, int status, String message, boolean json) {
+  static void writeAndClose(
+      ChannelHandlerContext ctx,
+      int status,
+      String message,
+      boolean json,
+      weft.web.http.SecurityHeaders security) {
     Response r = of(status, message, null, json);
     byte[] body = r.body() instanceof Response.Body.Bytes(byte[] b) ? b : new byte[0];
     FullHttpResponse res =
@@ -38,6 +44,7 @@ public final class ErrorResponses {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.header("content-type"));
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CONNECTION, "close");
+    security.headers().forEach((k, v) -> res.headers().set(k, v));
     ctx.writeAndFlush(res).addListener(f -> ctx.close());
   }
 

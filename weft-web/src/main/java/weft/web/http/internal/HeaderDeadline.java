@@ -25,9 +25,11 @@ final class HeaderDeadline {
   private ScheduledFuture<?> timer;
   private boolean inRequest;
   private ChannelHandlerContext after;
+  private final weft.web.http.SecurityHeaders security;
 
-  HeaderDeadline(Duration timeout) {
+  HeaderDeadline(Duration timeout, weft.web.http.SecurityHeaders security) {
     this.nanos = timeout.toNanos();
+    this.security = security;
   }
 
   /** The handler before the codec. */
@@ -77,7 +79,7 @@ final class HeaderDeadline {
       timer = ctx.executor().schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
       return;
     }
-    ErrorResponses.writeAndClose(ctx, 408, "request headers took too long", false);
+    ErrorResponses.writeAndClose(ctx, 408, "request headers took too long", false, security);
     LoggerFactory.getLogger("weft.web.access")
         .info("- - 408 headers not complete within {} ms", TimeUnit.NANOSECONDS.toMillis(nanos));
   }

@@ -61,7 +61,14 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     this.node = node;
     this.router = router;
     this.config = config;
-    this.bodies = new BodyBudget(config.maxBufferedBodyBytes(), config.maxBodyBytes());
+    this.bodies =
+        new BodyBudget(
+            config.maxBufferedBodyBytes(), config.maxBodyBytes(), config.securityHeaders());
+  }
+
+  /** The headers every response carries unless it sets them. */
+  weft.web.http.SecurityHeaders securityHeaders() {
+    return config.securityHeaders();
   }
 
   /** Bytes of request bodies the server holds now, over every connection. */
@@ -74,7 +81,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
     p.addLast(new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-    HeaderDeadline headers = new HeaderDeadline(config.headerTimeout());
+    HeaderDeadline headers = new HeaderDeadline(config.headerTimeout(), config.securityHeaders());
     p.addLast(headers.bytes());
     p.addLast(
         new HttpServerCodec(
@@ -85,21 +92,24 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     p.addLast(new HttpContentCompressor());
     BodyBudget.Guard guard = bodies.new Guard();
     p.addLast(guard);
-    p.addLast(new Aggregator(config.maxBodyBytes()));
+    p.addLast(new Aggregator(config.maxBodyBytes(), config.securityHeaders()));
     p.addLast(new Connection(this, guard));
   }
 
   /** Answers 413 with Weft's error body and closes, instead of Netty's empty 413. */
   private static final class Aggregator extends HttpObjectAggregator {
-    Aggregator(int maxContentLength) {
+    private final weft.web.http.SecurityHeaders security;
+
+    Aggregator(int maxContentLength, weft.web.http.SecurityHeaders security) {
       super(maxContentLength);
+      this.security = security;
     }
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
       String accept = oversized.headers().get(HttpHeaderNames.ACCEPT, "");
       boolean json = accept.contains("application/json") && !accept.contains("text/html");
-      ErrorResponses.writeAndClose(ctx, 413, "request body too large", json);
+      ErrorResponses.writeAndClose(ctx, 413, "request body too large", json, security);
       LoggerFactory.getLogger("weft.web.access")
           .info(
               "{} {} 413 body over {} bytes",
