@@ -1,5 +1,6 @@
 package weft.dashboard;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -9,11 +10,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.dashboard.internal.Collector;
 import weft.dashboard.internal.LiveChannel;
 import weft.dashboard.internal.Sampler;
+import weft.dashboard.internal.Sessions;
 import weft.dashboard.internal.SignInLimiter;
 import weft.genserver.GenServer;
 import weft.genserver.StartOptions;
@@ -45,11 +48,15 @@ import weft.web.token.Tokens;
  * }
  *
  * <p>Access needs the password: from the options, or else generated at creation (read it with
- * {@link #password()} and print it; the dashboard is never served open). A correct password sets an
- * HTTP-only session cookie valid for a day (marked {@code Secure} when the request came through a
- * proxy that says {@code x-forwarded-proto: https}); the page's socket uses a token signed for it.
- * An address that gives ten wrong passwords within a minute is refused (429) until the minute has
- * passed.
+ * {@link #password()} and print it; the dashboard is never served open). A correct password starts
+ * a session, kept on the server for a day, and sets an HTTP-only, {@code SameSite=Lax} cookie that
+ * names it (marked {@code Secure} when the request came through a proxy that says {@code
+ * x-forwarded-proto: https}); the page's socket uses a token signed for the same session. Signing
+ * out ends the session on the server (the old cookie no longer signs in) and disconnects its
+ * sockets; a restart ends every session. An address that gives ten wrong passwords within a minute
+ * is refused (429) until the minute has passed. Sign-in and sign-out refuse (403) a request that a
+ * browser says came from another site: an {@code Origin} other than the request's own host, or
+ * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}.
  *
  * <p>Samples travel on the PubSub topic {@code dashboard:live}, which only the dashboard's own
  * socket routes; an application socket must not route that topic (a catch-all {@code "*"} channel
@@ -69,6 +76,7 @@ public final class Dashboard {
   private final String password;
   private final boolean generated;
   private final SignInLimiter limiter = new SignInLimiter(10, Duration.ofMinutes(1));
+  private final Sessions sessions = new Sessions(SESSION_AGE);
   private volatile Pid sampler;
   private volatile Node node;
 
@@ -155,13 +163,15 @@ public final class Dashboard {
                 (params, info) ->
                     switch (tokens.verify(
                         SOCKET_SALT, params.get("token"), SESSION_AGE, String.class)) {
-                      case Tokens.Valid<String> v ->
+                      case Tokens.Valid<String>(String session)
+                          when sessions.isOpen(Optional.of(session), Instant.now()) ->
                           ConnectResult.ok(
                               Map.of(
                                   "peer",
                                   info.peer()
                                       .map(a -> a.getAddress().getHostAddress())
-                                      .orElse("?")));
+                                      .orElse("?")),
+                              socketId(session));
                       default -> ConnectResult.refuse();
                     })
             .channel(
@@ -172,30 +182,96 @@ public final class Dashboard {
     return router
         .get("/dashboard", this::page)
         .post("/dashboard/login", this::login)
-        .post(
-            "/dashboard/logout",
-            req -> Response.redirect("/dashboard").withCookie(COOKIE, "", Duration.ZERO, false))
+        .post("/dashboard/logout", this::logout)
         .get("/dashboard/assets/*path", StaticFiles.resources("weft/dashboard/static"))
         .get("/dashboard/js/*path", StaticFiles.resources("weft/js"))
         .socket("/dashboard/socket", socket);
   }
 
-  private boolean signedIn(Request req) {
+  /** The session a request's cookie names, if the signature holds (open or not). */
+  private Optional<String> session(Request req) {
     return req.cookie(COOKIE)
         .map(c -> tokens.verify(SESSION_SALT, c, SESSION_AGE, String.class))
-        .map(v -> v instanceof Tokens.Valid<String>)
-        .orElse(false);
+        .flatMap(
+            v -> v instanceof Tokens.Valid<String>(String id) ? Optional.of(id) : Optional.empty());
+  }
+
+  /** The socket id of a session's pages, hashed so that the id itself never travels. */
+  private static String socketId(String session) {
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256").digest(session.getBytes(StandardCharsets.UTF_8));
+      return "dashboard_session:" + java.util.HexFormat.of().formatHex(h, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  /**
+   * Whether a browser says the request came from another site: an Origin that is not the request's
+   * own host, or a Sec-Fetch-Site other than same-origin or none. A client that sends neither (not
+   * a browser) is not refused: cross-site request forgery needs a victim's browser.
+   */
+  private static boolean crossSite(Request req) {
+    Optional<String> site = req.header("sec-fetch-site");
+    if (site.isPresent() && !site.get().equals("same-origin") && !site.get().equals("none")) {
+      return true;
+    }
+    Optional<String> origin = req.header("origin");
+    if (origin.isEmpty()) {
+      return false;
+    }
+    String host = req.header("host").orElse("");
+    try {
+      URI o = URI.create(origin.get());
+      String authority = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return o.getHost() == null || !authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return true; // "null" and other non-URLs: an opaque origin
+    }
+  }
+
+  private static Response refusedCrossSite(Request req, String what) {
+    AUDIT.warn(
+        "dashboard {} refused: cross-site request (origin {}, sec-fetch-site {})",
+        what,
+        req.header("origin").orElse("-"),
+        req.header("sec-fetch-site").orElse("-"));
+    return Response.text("cross-site requests are refused").withStatus(403);
   }
 
   private Response page(Request req) {
-    if (!signedIn(req)) {
+    Optional<String> session = session(req);
+    if (!sessions.isOpen(session, Instant.now())) {
       return Response.html(Pages.login(null));
     }
-    return Response.html(Pages.dashboard(tokens.sign(SOCKET_SALT, "dashboard")))
+    return Response.html(Pages.dashboard(tokens.sign(SOCKET_SALT, session.get())))
         .withHeader("cache-control", "no-store");
   }
 
+  private Response logout(Request req) {
+    if (crossSite(req)) {
+      return refusedCrossSite(req, "sign-out");
+    }
+    session(req)
+        .ifPresent(id -> {
+          if (sessions.end(id)) {
+            AUDIT.info("dashboard sign-out");
+            Socket.broadcast(pubsub, socketId(id), "disconnect", Map.of());
+          }
+        });
+    return Response.redirect("/dashboard").withCookie(COOKIE, "", Duration.ZERO, false);
+  }
+
+  /** The open sessions (ids to expiry), for tests. */
+  Map<String, Instant> openSessions() {
+    return sessions.snapshot();
+  }
+
   private Response login(Request req) {
+    if (crossSite(req)) {
+      return refusedCrossSite(req, "sign-in");
+    }
     String given = req.form().getOrDefault("password", List.of("")).getFirst();
     String who = req.remoteAddress().map(a -> a.getAddress().getHostAddress()).orElse("?");
     Instant now = Instant.now();
@@ -218,6 +294,6 @@ public final class Dashboard {
     boolean secure =
         req.header("x-forwarded-proto").map(p -> p.equalsIgnoreCase("https")).orElse(false);
     return Response.redirect("/dashboard")
-        .withCookie(COOKIE, tokens.sign(SESSION_SALT, "dashboard"), SESSION_AGE, secure);
+        .withCookie(COOKIE, tokens.sign(SESSION_SALT, sessions.start(now)), SESSION_AGE, secure);
   }
 }

@@ -201,6 +201,66 @@ class DashboardTest {
         .contains("secure");
   }
 
+  private HttpResponse<String> post(String path, String cookie, String... headers)
+      throws Exception {
+    var b =
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)));
+    if (cookie != null) {
+      b.header("cookie", cookie);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void signingOutEndsTheSessionOnTheServerAndDisconnectsItsSockets() throws Exception {
+    HttpResponse<String> ok = login(PASSWORD);
+    String cookie = ok.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+    HttpResponse<String> page = get("/dashboard", cookie);
+    Matcher m = Pattern.compile("name=\"socket-token\" content=\"([^\"]+)\"").matcher(page.body());
+    assertThat(m.find()).isTrue();
+    var samples = new LinkedBlockingQueue<JsonNode>();
+    join(m.group(1), samples);
+    var closed = new java.util.concurrent.CompletableFuture<Void>();
+    client.onClose(() -> closed.complete(null));
+
+    HttpResponse<String> out = post("/dashboard/logout", cookie, "origin", base());
+    assertThat(out.statusCode()).isIn(302, 303);
+    assertThat(get("/dashboard", cookie).body())
+        .as("the old cookie no longer signs in")
+        .contains("name=\"password\"")
+        .doesNotContain("socket-token");
+    closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(get("/dashboard/socket/longpoll?vsn=2.0.0&token=" + m.group(1), null).body())
+        .as("the session's socket token is refused")
+        .contains("\"status\":403");
+    assertThat(signIn()).as("a new sign-in works").isNotBlank();
+  }
+
+  @Test
+  void signInAndSignOutRefuseCrossSiteRequests() throws Exception {
+    assertThat(post("/dashboard/login", null, "origin", "http://evil.example").statusCode())
+        .isEqualTo(403);
+    assertThat(post("/dashboard/login", null, "sec-fetch-site", "cross-site").statusCode())
+        .isEqualTo(403);
+    assertThat(post("/dashboard/login", null, "origin", "null").statusCode()).isEqualTo(403);
+    HttpResponse<String> same =
+        post("/dashboard/login", null, "origin", base(), "sec-fetch-site", "same-origin");
+    assertThat(same.statusCode()).isIn(302, 303);
+    String cookie = same.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+    assertThat(post("/dashboard/logout", cookie, "origin", "http://evil.example").statusCode())
+        .isEqualTo(403);
+    assertThat(get("/dashboard", cookie).body())
+        .as("a refused sign-out leaves the session")
+        .contains("socket-token");
+  }
+
   @Test
   void tenWrongPasswordsLockTheAddressOut() throws Exception {
     for (int i = 0; i < 10; i++) {
