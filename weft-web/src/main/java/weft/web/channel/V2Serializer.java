@@ -69,6 +69,9 @@ public final class V2Serializer {
    * @throws ProtocolException if it is not a 5-element array of the right types
    */
   public static Frame decodeText(String text) {
+    if (text == null) {
+      throw new ProtocolException("no frame");
+    }
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(text);
@@ -140,6 +143,9 @@ public final class V2Serializer {
    * @throws ProtocolException if the layout is wrong
    */
   public static Frame decodeClientPush(byte[] data) {
+    if (data == null) {
+      throw new ProtocolException("no frame");
+    }
     Reader r = new Reader(data);
     if (r.u8() != PUSH) {
       throw new ProtocolException("a binary frame from a client must be a push (kind 0)");
@@ -281,9 +287,21 @@ public final class V2Serializer {
       if (pos + len > data.length) {
         throw new ProtocolException("binary frame is truncated");
       }
-      String s = new String(data, pos, len, StandardCharsets.UTF_8);
-      pos += len;
-      return s;
+      try {
+        // Strict: malformed UTF-8 is refused, not replaced by U+FFFD (which would change the
+        // string's length, and what the client meant).
+        String s =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(data, pos, len))
+                .toString();
+        pos += len;
+        return s;
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new ProtocolException("binary frame header is not valid UTF-8");
+      }
     }
 
     byte[] rest() {
