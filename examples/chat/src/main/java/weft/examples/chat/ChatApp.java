@@ -53,8 +53,32 @@ public final class ChatApp implements AutoCloseable {
    * @param retention messages older than this are deleted daily (default 30 days)
    * @param dashboardPassword the dashboard's password ({@code WEFT_DASHBOARD_PASSWORD}); null to
    *     generate one, printed at start
+   * @param rateLimits how fast clients may push (default {@link #RATE_LIMITS})
    */
-  public record Config(int port, Path dataDir, Duration retention, String dashboardPassword) {
+  public record Config(
+      int port, Path dataDir, Duration retention, String dashboardPassword, RateLimits rateLimits) {
+
+    /**
+     * The settings with the default rate limits.
+     *
+     * @param port the HTTP port
+     * @param dataDir the data directory
+     * @param retention how long messages are kept
+     * @param dashboardPassword the dashboard's password, or null
+     */
+    public Config(int port, Path dataDir, Duration retention, String dashboardPassword) {
+      this(port, dataDir, retention, dashboardPassword, RATE_LIMITS);
+    }
+
+    /**
+     * The same settings with other rate limits.
+     *
+     * @param limits the limits ({@link RateLimits#none()} for none)
+     * @return the settings
+     */
+    public Config withRateLimits(RateLimits limits) {
+      return new Config(port, dataDir, retention, dashboardPassword, limits);
+    }
 
     /**
      * From the environment.
@@ -131,7 +155,7 @@ public final class ChatApp implements AutoCloseable {
                     })
             .channel("room:*", () -> new RoomChannel(store, messages, presence, jobs, mentions))
             .channel("user:*", () -> new UserChannel(store))
-            .rateLimits(RATE_LIMITS)
+            .rateLimits(config.rateLimits())
             .build();
     Router.Builder routes =
         Router.builder()
