@@ -87,9 +87,14 @@ final class ServerLoop<S, M> {
     ServerLoop<S, M> loop = new ServerLoop<>(server);
     ProcessCore pid = spawner.apply(() -> loop.run(options, ack, link));
     ProcessCore parentOrOutside = caller != null ? caller : pid.kernel().outside();
+    // However the new process ends before it has answered (an Error out of init, a kill while
+    // its init blocks outside any yield point), the starter hears of it, as from proc_lib.
+    weft.process.Ref guard =
+        pid.onExit(reason -> ack.complete(new Failed(StartException.failed(reason))));
     Ack result;
     try {
       result = ack.get(Timeouts.nanos(options.timeout()), TimeUnit.NANOSECONDS);
+      pid.removeWatcher(guard);
     } catch (TimeoutException e) {
       if (link) {
         caller.unlink(pid);
@@ -129,7 +134,8 @@ final class ServerLoop<S, M> {
     } catch (ExitUnwind u) {
       fail(self, linked, ack, StartException.failed(u.reason()), u.reason());
       return;
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // An Error too (a class that cannot load, a stack overflow): the starter must not wait.
       ExitReason reason = ExitReason.error(e);
       fail(self, linked, ack, StartException.failed(reason), null);
       throw e;

@@ -218,6 +218,57 @@ class GenServerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void initThatThrowsAnErrorFailsStartInsteadOfHangingTheStarter() {
+    // A class that cannot load during init (seen: a supervisor waited for ever for its child).
+    GenServer<Integer, Msg> broken =
+        () -> {
+          throw new NoClassDefFoundError("io/netty/channel/EventLoopGroup");
+        };
+    assertThatThrownBy(() -> GenServer.start(node, broken, StartOptions.defaults()))
+        .isInstanceOfSatisfying(
+            StartException.class, e -> assertThat(e.reason()).isInstanceOf(ExitReason.Error.class));
+    InProcess.run(
+        node,
+        () -> {
+          Process.trapExit(true);
+          assertThatThrownBy(() -> GenServer.startLink(broken)).isInstanceOf(StartException.class);
+        });
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aServerKilledDuringInitFailsItsStart() throws Exception {
+    java.util.concurrent.CountDownLatch inInit = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Pid> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    GenServer<Integer, Msg> stuck =
+        () -> {
+          self.set(Process.self());
+          inInit.countDown();
+          // Blocked outside any receive: only the start guard can tell the starter.
+          never.await();
+          return InitResult.ok(0);
+        };
+    Thread killer =
+        Thread.ofPlatform()
+            .start(() -> {
+              try {
+                inInit.await();
+              } catch (InterruptedException e) {
+                return;
+              }
+              node.exit(self.get(), ExitReason.KILL);
+            });
+    assertThatThrownBy(() -> GenServer.start(node, stuck, StartOptions.defaults()))
+        .isInstanceOfSatisfying(
+            StartException.class, e -> assertThat(e.reason()).isEqualTo(ExitReason.KILLED));
+    never.countDown();
+    killer.join();
+  }
+
+  @Test
   void failedStartLinkDoesNotKillTheStarter() {
     InProcess.run(
         node,
