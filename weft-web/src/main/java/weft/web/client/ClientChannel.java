@@ -61,6 +61,19 @@ public final class ClientChannel {
   }
 
   /**
+   * Calls {@code handler} with the response of every successful join, rejoins included (as the
+   * {@code receive("ok", ...)} hook of a Phoenix JS join, which fires again on each rejoin): where
+   * a channel hands its history on join, this is how a client catches up after a reconnect.
+   *
+   * @param handler the handler, on the client's thread
+   */
+  public void onJoin(Consumer<JsonNode> handler) {
+    client.loop.execute(() -> joinHandlers.add(handler));
+  }
+
+  private final List<Consumer<JsonNode>> joinHandlers = new ArrayList<>();
+
+  /**
    * Joins; after an error or a reconnect the channel rejoins by itself.
    *
    * @return the reply to the first join (ok, error, or timeout)
@@ -177,6 +190,7 @@ public final class ClientChannel {
         ready.forEach(f -> f.complete(null));
       }
       rejoinAttempt = 0;
+      joinHandlers.forEach(h -> h.accept(reply.response()));
       List<Runnable> queued = new ArrayList<>(pendingPushes);
       pendingPushes.clear();
       queued.forEach(Runnable::run);

@@ -76,6 +76,20 @@ class SocketLimitsTest {
   }
 
   @Test
+  void killingASocketProcessClosesItsConnection() throws Exception {
+    try (WsClient c = new WsClient(url("victim"), true)) {
+      assertThat(join(c, "room:k", "1")).contains("\"ok\"");
+      var socketProcess =
+          node.processes().stream()
+              .filter(p -> p.behaviour().orElse("").equals("Socket"))
+              .findFirst()
+              .orElseThrow();
+      node.exit(socketProcess.pid(), weft.process.ExitReason.KILL);
+      assertThat(c.closeCode(WAIT)).isEqualTo(1011);
+    }
+  }
+
+  @Test
   void joiningTooManyChannelsIsRefused() throws Exception {
     try (WsClient c = new WsClient(url("many"), true)) {
       assertThat(join(c, "room:1", "1")).contains("\"ok\"");

@@ -112,10 +112,18 @@ public final class SocketProcess {
   /** Serves the socket until the connection closes or goes silent. */
   public void run() {
     limiter = RateLimiter.open(socket, socketId);
+    boolean served = false;
     try {
       serve();
+      served = true;
     } finally {
       limiter.release();
+      if (!served) {
+        // Killed or crashed: the connection must not outlive its socket process (its client
+        // would push into the void until its heartbeat timed out). Closing is idempotent, so the
+        // orderly ends, which close with their own code first, are unaffected.
+        transport.close(1011, "socket process ended");
+      }
     }
   }
 
