@@ -420,16 +420,21 @@ class JobsTest {
     return jobId;
   }
 
-  private Jobs restart(Worker worker) {
-    jobs =
-        Jobs.start(
-            node,
-            store,
+  /** Starts Jobs on the current store with one "default" queue, its config adjusted. */
+  private Jobs startOn(java.util.function.UnaryOperator<JobsConfig> adjust, Worker worker) {
+    return Jobs.start(
+        node,
+        store,
+        adjust.apply(
             JobsConfig.of("node-a", Map.of("default", 1))
                 .withClock(clock)
-                .withPollInterval(Duration.ofMillis(50)),
-            List.of(worker),
-            List.of(events::add));
+                .withPollInterval(Duration.ofMillis(50))),
+        List.of(worker),
+        List.of(events::add));
+  }
+
+  private Jobs restart(Worker worker) {
+    jobs = startOn(c -> c, worker);
     return jobs;
   }
 
@@ -594,16 +599,8 @@ class JobsTest {
     Ok ok = new Ok();
     store = store("sqlite");
     jobs =
-        Jobs.start(
-            node,
-            store,
-            JobsConfig.of("node-a", Map.of("default", 1))
-                .withClock(clock)
-                .withPollInterval(Duration.ofMillis(50))
-                .withRescueAfter(Duration.ofMillis(200))
-                .withPruneAfter(Duration.ofDays(2)),
-            List.of(ok),
-            List.of(events::add));
+        startOn(
+            c -> c.withRescueAfter(Duration.ofMillis(200)).withPruneAfter(Duration.ofDays(2)), ok);
     long id = jobs.insert(JobSpec.of(ok, Map.of()));
     await(id, JobState.COMPLETED);
     clock.now = clock.now.plus(Duration.ofDays(1));

@@ -3,9 +3,6 @@ package weft.examples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,8 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.process.ProcessInfo;
@@ -50,7 +45,6 @@ import weft.web.client.Reply;
  */
 class ChatChaosTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> USERS = List.of("ann", "ben", "cat", "dan");
   private static final ClientOptions CLIENT =
       new ClientOptions(
@@ -81,14 +75,13 @@ class ChatChaosTest {
     int seconds = Integer.getInteger("chaos.seconds", 10);
     System.out.printf("chaos: seed %d (-Dchaos.seed=%d), %d s%n", seed, seed, seconds);
     SplittableRandom random = new SplittableRandom(seed);
-    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "chaos"));
-        HttpClient http = HttpClient.newHttpClient()) {
+    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "chaos"))) {
       Pid root = app.node().whereis(ChatApp.ROOT).orElseThrow();
       Map<Object, Pid> before = children(root);
       List<User> users = new ArrayList<>();
       for (String name : USERS) {
         User u = new User(name);
-        String token = signIn(http, app.port(), name);
+        String token = ChatClients.token(app.port(), name);
         u.client =
             PhoenixClient.connect(
                 URI.create("ws://127.0.0.1:" + app.port() + "/socket"),
@@ -338,18 +331,6 @@ class ChatChaosTest {
         return rs.getLong(1);
       }
     }
-  }
-
-  private static String signIn(HttpClient http, int port, String name) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/session"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode n = JSON.readTree(r.body());
-    return n.get("token").asString();
   }
 
   private static void sleep(long millis) {

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Item 1 of the hardening issue as a test: clients pushing 2000-character messages as fast as they
@@ -27,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ChatFloodTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int FLOODERS = 3;
   private static final int PUSHES = 2000;
 
@@ -96,19 +94,7 @@ class ChatFloodTest {
       AtomicInteger sent = new AtomicInteger();
       String body = "x".repeat(RoomChannel.MAX_BODY);
       for (int f = 0; f < FLOODERS; f++) {
-        String token =
-            JSON.readTree(
-                    http.send(
-                            HttpRequest.newBuilder(URI.create(base + "/api/session"))
-                                .header("content-type", "application/json")
-                                .POST(
-                                    HttpRequest.BodyPublishers.ofString(
-                                        "{\"name\":\"f" + f + "\"}"))
-                                .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                        .body())
-                .get("token")
-                .asString();
+        String token = ChatClients.token(app.port(), "f" + f);
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         closes.add(closed);
         WebSocket ws =

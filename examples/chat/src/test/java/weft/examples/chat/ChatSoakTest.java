@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 import weft.web.client.ClientChannel;
 import weft.web.client.ClientOptions;
 import weft.web.client.PhoenixClient;
@@ -35,7 +31,6 @@ import weft.web.client.PhoenixClient;
  */
 class ChatSoakTest {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int USERS = 20;
 
   @TempDir Path data;
@@ -47,12 +42,11 @@ class ChatSoakTest {
     int minutes = Integer.getInteger("soak.minutes", 0);
     assumeTrue(minutes > 0, "soak.minutes is not set: skipping the soak (-Dsoak.minutes=10)");
     SplittableRandom random = new SplittableRandom(42);
-    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "soak"));
-        HttpClient http = HttpClient.newHttpClient()) {
+    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "soak"))) {
       List<PhoenixClient> clients = new ArrayList<>();
       List<ClientChannel> rooms = new ArrayList<>();
       for (int i = 0; i < USERS; i++) {
-        connect(app, http, "u" + i, clients, rooms);
+        connect(app, "u" + i, clients, rooms);
       }
       AtomicLong sent = new AtomicLong();
       AtomicInteger churned = new AtomicInteger();
@@ -71,7 +65,7 @@ class ChatSoakTest {
         int gone = random.nextInt(clients.size());
         clients.remove(gone).close();
         rooms.remove(gone);
-        connect(app, http, "n" + generation++, clients, rooms);
+        connect(app, "n" + generation++, clients, rooms);
         churned.incrementAndGet();
         Thread.sleep(500);
         if (System.nanoTime() >= nextReading) {
@@ -102,20 +96,9 @@ class ChatSoakTest {
   }
 
   private static void connect(
-      ChatApp app,
-      HttpClient http,
-      String name,
-      List<PhoenixClient> clients,
-      List<ClientChannel> rooms)
+      ChatApp app, String name, List<PhoenixClient> clients, List<ClientChannel> rooms)
       throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/api/session"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    String token = JSON.readTree(r.body()).get("token").asString();
+    String token = ChatClients.token(app.port(), name);
     PhoenixClient c =
         PhoenixClient.connect(
             URI.create("ws://127.0.0.1:" + app.port() + "/socket"),

@@ -3,9 +3,6 @@ package weft.examples.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.supervisor.ChildInfo;
@@ -35,22 +31,8 @@ import weft.web.client.Reply;
 class ChatSupervisionTest {
 
   private static final long WAIT = 10;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @TempDir Path data;
-
-  private static String token(int port, String name) throws Exception {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/session"))
-                  .header("content-type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(r.body()).get("token").asString();
-    }
-  }
 
   private static Map<Object, Pid> children(ChatApp app) {
     Pid root = app.node().whereis(ChatApp.ROOT).orElseThrow();
@@ -94,10 +76,14 @@ class ChatSupervisionTest {
       AtomicInteger aliceOpens = new AtomicInteger();
       try (PhoenixClient alice =
               PhoenixClient.connect(
-                  socket, Map.of("token", token(port, "alice")), ClientOptions.defaults());
+                  socket,
+                  Map.of("token", ChatClients.token(port, "alice")),
+                  ClientOptions.defaults());
           PhoenixClient bob =
               PhoenixClient.connect(
-                  socket, Map.of("token", token(port, "bob")), ClientOptions.defaults())) {
+                  socket,
+                  Map.of("token", ChatClients.token(port, "bob")),
+                  ClientOptions.defaults())) {
         alice.onOpen(aliceOpens::incrementAndGet);
         ClientChannel aliceRoom = alice.channel("room:lobby", Map.of());
         assertThat(aliceRoom.join().get(WAIT, TimeUnit.SECONDS).ok()).isTrue();
@@ -144,7 +130,9 @@ class ChatSupervisionTest {
         // Presence survived its restart: a newcomer sees alice and bob.
         try (PhoenixClient carol =
             PhoenixClient.connect(
-                socket, Map.of("token", token(port, "carol")), ClientOptions.defaults())) {
+                socket,
+                Map.of("token", ChatClients.token(port, "carol")),
+                ClientOptions.defaults())) {
           var state = new LinkedBlockingQueue<JsonNode>();
           ClientChannel room = carol.channel("room:lobby", Map.of());
           room.on("presence_state", state::add);
