@@ -136,7 +136,9 @@ final class ServerLoop<S, M> {
       return;
     } catch (Exception | Error e) {
       // An Error too (a class that cannot load, a stack overflow): the starter must not wait.
-      ExitReason reason = ExitReason.error(e);
+      // Already dead (killed while init blocked, which is what interrupted it): that reason.
+      ExitReason dead = self.exitReason();
+      ExitReason reason = dead != null ? dead : ExitReason.error(e);
       fail(self, linked, ack, StartException.failed(reason), null);
       throw e;
     }
