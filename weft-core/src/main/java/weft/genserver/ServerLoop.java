@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Exit;
 import weft.process.ExitReason;
+import weft.process.ExitUnwind;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.ProcessBody;
-import weft.process.internal.ExitUnwind;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
 import weft.process.internal.Timeouts;
@@ -90,7 +90,11 @@ final class ServerLoop<S, M> {
     // However the new process ends before it has answered (an Error out of init, a kill while
     // its init blocks outside any yield point), the starter hears of it, as from proc_lib.
     weft.process.Ref guard =
-        pid.onExit(reason -> ack.complete(new Failed(StartException.failed(reason))));
+        pid.onExit(reason -> {
+          // noproc: it had already ended when the guard came; its own reason is known.
+          ExitReason real = pid.exitReason() != null ? pid.exitReason() : reason;
+          ack.complete(new Failed(StartException.failed(real)));
+        });
     Ack result;
     try {
       result = ack.get(Timeouts.nanos(options.timeout()), TimeUnit.NANOSECONDS);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import weft.process.internal.ExitUnwind;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
 import weft.process.internal.Timeouts;
@@ -99,6 +98,33 @@ public final class Process {
    */
   public static boolean isAlive(Pid pid) {
     return !Kernel.core(pid).isDead();
+  }
+
+  /**
+   * Runs {@code cleanup} once when a process ends, before its links and monitors hear of it: for
+   * state kept on a process's behalf (registry entries, subscriptions, timers), so that whoever
+   * learns of the death next already sees it cleaned up. If the process has already ended, the
+   * cleanup runs at once with {@code noproc}. The cleanup runs on the thread that ends the process
+   * (its own, or the killer's); it must be quick, must not block, and must not throw (what it
+   * throws is lost).
+   *
+   * @param pid the process
+   * @param cleanup called with the exit reason
+   * @return a reference for {@link #cancelAtExit}
+   */
+  public static Ref atExit(Pid pid, java.util.function.Consumer<ExitReason> cleanup) {
+    return Kernel.core(pid).onExitCleanup(Objects.requireNonNull(cleanup, "cleanup"));
+  }
+
+  /**
+   * Cancels a cleanup registered with {@link #atExit}.
+   *
+   * @param pid the process
+   * @param ref what {@code atExit} returned
+   * @return whether it was still registered (false once it has run)
+   */
+  public static boolean cancelAtExit(Pid pid, Ref ref) {
+    return Kernel.core(pid).removeWatcher(ref);
   }
 
   // ---------------------------------------------------------------- spawning

@@ -23,6 +23,31 @@ class ProcessTest {
   record Ping(Pid from, int n) {}
 
   @Test
+  void atExitCleanupRunsBeforeMonitorsHearAndCanBeCancelled() {
+    InProcess.run(
+        node,
+        () -> {
+          List<ExitReason> cleaned = java.util.Collections.synchronizedList(new ArrayList<>());
+          Pid p = Process.spawn(() -> Process.receive(String.class));
+          Process.atExit(p, cleaned::add);
+          Ref cancelled = Process.atExit(p, r -> cleaned.add(ExitReason.of("cancelled ran")));
+          assertThat(Process.cancelAtExit(p, cancelled)).isTrue();
+          Ref ref = Process.monitor(p);
+          Process.exit(p, ExitReason.of("boom"));
+          Down d = Process.receive(Down.class, x -> x.ref() == ref, WAIT).orElseThrow();
+          assertThat(d.reason()).isEqualTo(ExitReason.of("boom"));
+          assertThat(cleaned)
+              .as("cleaned up before the Down")
+              .containsExactly(ExitReason.of("boom"));
+          var late = new java.util.concurrent.CompletableFuture<ExitReason>();
+          Process.atExit(p, late::complete);
+          assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS))
+              .as("already ended: noproc")
+              .isEqualTo(ExitReason.NOPROC);
+        });
+  }
+
+  @Test
   void spawnedProcessAnswersAMessage() {
     InProcess.run(
         node,

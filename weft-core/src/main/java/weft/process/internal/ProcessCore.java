@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import weft.process.Down;
 import weft.process.Exit;
 import weft.process.ExitReason;
+import weft.process.ExitUnwind;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.ProcessBody;
@@ -109,6 +110,17 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
   private Set<ProcessCore> links;
   private Map<Ref, Watcher> watchers;
   private Map<Ref, ProcessCore> monitoring;
+
+  // Guarded by this: told at the end of die() (see there); settled once die() has told everyone.
+  private List<Runnable> late;
+  private boolean settled;
+
+  private List<Runnable> late() {
+    if (late == null) {
+      late = new ArrayList<>(2);
+    }
+    return late;
+  }
 
   private Set<ProcessCore> links() {
     if (links == null) {
@@ -338,6 +350,18 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
     for (Map.Entry<Ref, ProcessCore> e : watched) {
       e.getValue().removeWatcher(e.getKey());
     }
+    // Watchers that came after the exit reason was set but before the clean-up above had run
+    // hear of the death only now, so that they too see its effects (a table deleted, a name
+    // released) when they do.
+    List<Runnable> arrivedLate;
+    synchronized (this) {
+      settled = true;
+      arrivedLate = late;
+      late = null;
+    }
+    if (arrivedLate != null) {
+      arrivedLate.forEach(Runnable::run);
+    }
     Thread t = thread;
     if (t != null && t != Thread.currentThread()) {
       t.interrupt();
@@ -506,17 +530,22 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
     synchronized (watcher) {
       watcher.monitoring().put(ref, this);
     }
-    boolean added;
+    Runnable noproc =
+        () -> {
+          watcher.forgetMonitor(ref);
+          watcher.deliver(new Down(ref, this, ExitReason.NOPROC));
+        };
     synchronized (this) {
-      added = exitReason == null;
-      if (added) {
+      if (exitReason == null) {
         watchers().put(ref, new ProcessWatcher(watcher));
+        return ref;
+      }
+      if (!settled) {
+        late().add(noproc);
+        return ref;
       }
     }
-    if (!added) {
-      watcher.forgetMonitor(ref);
-      watcher.deliver(new Down(ref, this, ExitReason.NOPROC));
-    }
+    noproc.run();
     return ref;
   }
 
@@ -540,16 +569,17 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
 
   private Ref addCallback(Consumer<ExitReason> callback, boolean cleanup) {
     Ref ref = Ref.make();
-    boolean added;
     synchronized (this) {
-      added = exitReason == null;
-      if (added) {
+      if (exitReason == null) {
         watchers().put(ref, new CallbackWatcher(callback, cleanup));
+        return ref;
+      }
+      if (!settled) {
+        late().add(() -> callback.accept(ExitReason.NOPROC));
+        return ref;
       }
     }
-    if (!added) {
-      callback.accept(ExitReason.NOPROC);
-    }
+    callback.accept(ExitReason.NOPROC);
     return ref;
   }
 

@@ -58,4 +58,36 @@ class LinkDuringDeathTest {
               .contains(new Exit(child, ExitReason.NORMAL));
         });
   }
+
+  @Test
+  void aMonitorMadeWhileAProcessIsCleaningUpHearsOfItOnlyAfterTheCleanUp() throws Exception {
+    InProcess.run(
+        node,
+        () -> {
+          ProcessCore me = Kernel.core(Process.self());
+          CountDownLatch cleaned = new CountDownLatch(1);
+          java.util.concurrent.atomic.AtomicBoolean done =
+              new java.util.concurrent.atomic.AtomicBoolean();
+          Pid child =
+              Process.spawn(() ->
+                  Kernel.core(Process.self())
+                      .onExitCleanup(r -> {
+                        me.deliver("dying");
+                        try {
+                          cleaned.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        done.set(true);
+                      }));
+          assertThat(Process.receive(String.class, WAIT)).contains("dying");
+          weft.process.Ref ref = Process.monitor(child);
+          // The child is dead but still cleaning up: its Down must wait for the clean-up.
+          assertThat(Process.receive(weft.process.Down.class, Duration.ofMillis(100))).isEmpty();
+          cleaned.countDown();
+          weft.process.Down down = Process.receive(weft.process.Down.class, WAIT).orElseThrow();
+          assertThat(down.ref()).isEqualTo(ref);
+          assertThat(done.get()).as("the clean-up had finished").isTrue();
+        });
+  }
 }

@@ -19,10 +19,10 @@ import weft.jobs.Worker;
 import weft.process.Down;
 import weft.process.Exit;
 import weft.process.ExitReason;
+import weft.process.ExitUnwind;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
-import weft.process.internal.ExitUnwind;
 
 /*
  * Design: one process per queue (Oban's producer). It never runs user code and never holds a
@@ -267,7 +267,7 @@ public final class QueueRunner {
 
   /** The body of an attempt's process: perform, then record the outcome. */
   private void attempt(Worker worker, Job job) {
-    var me = weft.process.internal.ProcessCore.current();
+    Pid me = Process.self();
     Process.label("Job(" + job.worker() + "#" + job.id() + ")");
     JobResult result;
     try {
@@ -287,7 +287,7 @@ public final class QueueRunner {
     } catch (Throwable t) {
       result = JobResult.error(stackTrace(t));
     }
-    if (me.isDead()) {
+    if (!Process.isAlive(me)) {
       // Killed (timeout or shutdown) while performing: the queue records that, not this thread.
       return;
     }

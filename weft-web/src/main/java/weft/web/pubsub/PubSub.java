@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
-import weft.process.internal.Kernel;
-import weft.process.internal.ProcessCore;
 import weft.web.pubsub.spi.PubSubAdapter;
 
 /**
@@ -117,7 +115,6 @@ public final class PubSub {
    */
   public void subscribe(Pid pid, String topic, Fastlane fastlane) {
     Objects.requireNonNull(topic, "topic");
-    ProcessCore core = Kernel.core(pid);
     boolean hook;
     synchronized (owners) {
       owners.computeIfAbsent(pid, k -> new java.util.HashSet<>()).add(topic);
@@ -130,12 +127,12 @@ public final class PubSub {
         .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
         .put(pid, new Subscription(pid, fastlane));
     if (hook) {
-      Ref ref = core.onExitCleanup(reason -> removeAll(pid));
+      Ref ref = Process.atExit(pid, reason -> removeAll(pid));
       synchronized (owners) {
         if (hooks.containsKey(pid)) {
           hooks.put(pid, ref);
         } else {
-          core.removeWatcher(ref);
+          Process.cancelAtExit(pid, ref);
         }
       }
     }
@@ -166,7 +163,7 @@ public final class PubSub {
           owners.remove(pid);
           Ref ref = hooks.remove(pid);
           if (ref != null) {
-            Kernel.core(pid).removeWatcher(ref);
+            Process.cancelAtExit(pid, ref);
           }
         }
       }
@@ -246,7 +243,7 @@ public final class PubSub {
           continue;
         }
         if (s.fastlane() == null) {
-          Kernel.core(s.pid()).deliver(message);
+          Process.send(s.pid(), message);
         } else {
           try {
             s.fastlane().deliver(topic, message);
