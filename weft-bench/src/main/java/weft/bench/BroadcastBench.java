@@ -159,7 +159,7 @@ public final class BroadcastBench {
 
   private static double weft(HttpClient http, int n) throws Exception {
     try (Node node = Node.start("bench-web")) {
-      PubSub pubsub = PubSub.start("bench", null);
+      PubSub pubsub = PubSub.start("bench");
       Socket socket =
           Socket.builder(pubsub, (params, info) -> ConnectResult.ok(Map.of()))
               .channel(TOPIC, () -> (topic, params, ctx) -> JoinResult.ok(Map.of()))

@@ -70,7 +70,7 @@ class DashboardTest {
   @BeforeEach
   void start() {
     store = Store.open(StoreConfig.sqlite(dir.resolve("dash.db")));
-    PubSub pubsub = PubSub.start("dash", null);
+    PubSub pubsub = PubSub.start("dash");
     jobs =
         Jobs.create(
             store, JobsConfig.of("dash", Map.of("default", 2)), List.of(new Later()), List.of());

@@ -41,7 +41,7 @@ class ChannelTesterTest {
   }
 
   private final Node node = Node.start("tester");
-  private final PubSub pubsub = PubSub.start("tester", null);
+  private final PubSub pubsub = PubSub.start("tester");
   private final Socket socket =
       Socket.builder(pubsub, (params, info) -> ConnectResult.refuse())
           .channel("room:*", Chat::new)

@@ -20,7 +20,7 @@ import weft.web.pubsub.spi.PubSubAdapter;
  * the others. Subscriptions vanish when their process ends.
  *
  * {@snippet :
- * PubSub pubsub = PubSub.start("app", PubSubAdapter-or-null);
+ * PubSub pubsub = PubSub.start("app");           // PubSub.start("app", adapter) joins nodes
  * // in a process:
  * pubsub.subscribe("room:lobby");
  * pubsub.broadcast("room:lobby", new NewMessage("hi"));
@@ -65,13 +65,28 @@ public final class PubSub {
   }
 
   /**
-   * Starts a PubSub for this node.
+   * Starts a PubSub for a single node (no adapter: broadcasts stay in this JVM).
    *
-   * @param name the node's id in the cluster (unique per node)
-   * @param adapter carries broadcasts to other nodes, or null for a single node
+   * @param name the node's id (unique per node)
    * @return the PubSub
    */
+  public static PubSub start(String name) {
+    return create(name, null);
+  }
+
+  /**
+   * Starts a PubSub for this node, joined to the others by an adapter.
+   *
+   * @param name the node's id in the cluster (unique per node)
+   * @param adapter carries broadcasts to other nodes
+   * @return the PubSub
+   * @throws NullPointerException if the adapter is null (use {@link #start(String)})
+   */
   public static PubSub start(String name, PubSubAdapter adapter) {
+    return create(name, Objects.requireNonNull(adapter, "adapter (PubSub.start(name) for none)"));
+  }
+
+  private static PubSub create(String name, PubSubAdapter adapter) {
     PubSub p =
         new PubSub(
             Objects.requireNonNull(name, "name"),

@@ -25,7 +25,7 @@ class BroadcastFlushTest {
   private static final int ROUNDS = 400;
   private static final int WRITERS = 3;
   private final Node node = Node.start("flush");
-  private final PubSub pubsub = PubSub.start("flush", null);
+  private final PubSub pubsub = PubSub.start("flush");
   private HttpServer server;
 
   @AfterEach

@@ -52,7 +52,7 @@ class InboundBoundTest {
   }
 
   private final Node node = Node.start("inbound");
-  private final PubSub pubsub = PubSub.start("inbound", null);
+  private final PubSub pubsub = PubSub.start("inbound");
   private HttpServer server;
 
   @AfterEach

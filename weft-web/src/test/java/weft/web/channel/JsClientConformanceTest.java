@@ -56,7 +56,7 @@ class JsClientConformanceTest {
   }
 
   private HttpServer startServer(int port) {
-    PubSub pubsub = PubSub.start("conformance", null);
+    PubSub pubsub = PubSub.start("conformance");
     Presence presence = Presence.start(node, pubsub, PresenceOptions.defaults());
     SocketHandler auth =
         (params, info) ->

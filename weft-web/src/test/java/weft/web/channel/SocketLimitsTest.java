@@ -20,7 +20,7 @@ class SocketLimitsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
   private final Node node = Node.start("limits");
-  private final PubSub pubsub = PubSub.start("limits", null);
+  private final PubSub pubsub = PubSub.start("limits");
   private HttpServer server;
 
   @BeforeEach

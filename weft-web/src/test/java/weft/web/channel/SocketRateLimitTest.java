@@ -23,7 +23,7 @@ class SocketRateLimitTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration HOUR = Duration.ofHours(1);
   private final Node node = Node.start("rate");
-  private final PubSub pubsub = PubSub.start("rate", null);
+  private final PubSub pubsub = PubSub.start("rate");
   private HttpServer server;
 
   private void start(RateLimits limits) {

@@ -26,7 +26,7 @@ class PhoenixClientTest {
       ClientOptions.defaults()
           .withTimings(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofMillis(20));
   private final Node node = Node.start("client");
-  private final PubSub pubsub = PubSub.start("client", null);
+  private final PubSub pubsub = PubSub.start("client");
   private HttpServer server;
 
   private HttpServer start(int port) {

@@ -66,7 +66,7 @@ class LongPollFuzzTest {
                 .socket(
                     "/socket",
                     Socket.builder(
-                            PubSub.start("longpoll-fuzz", null),
+                            PubSub.start("longpoll-fuzz"),
                             (params, info) ->
                                 "no".equals(params.get("token"))
                                     ? ConnectResult.refuse()

@@ -43,7 +43,7 @@ class PresenceTest {
 
   @Test
   void trackUpdateUntrackAndExitProduceDiffsInPhoenixShapes() {
-    PubSub pubsub = PubSub.start("n1", null);
+    PubSub pubsub = PubSub.start("n1");
     Presence presence = Presence.start(node, pubsub, PresenceOptions.defaults());
     InProcess.run(
         node,
@@ -114,7 +114,7 @@ class PresenceTest {
 
   @Test
   void aSupervisedTrackerRestartsWithItsPresencesAndStillSeesTrackedProcessesEnd() {
-    PubSub pubsub = PubSub.start("sup", null);
+    PubSub pubsub = PubSub.start("sup");
     Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Pid sup =
         weft.supervisor.Supervisor.start(

@@ -45,7 +45,7 @@ class PubSubTest {
 
   @Test
   void broadcastReachesEverySubscriberOfTheTopicOnly() {
-    PubSub pubsub = PubSub.start("n1", null);
+    PubSub pubsub = PubSub.start("n1");
     InProcess.run(
         node,
         () -> {
@@ -67,7 +67,7 @@ class PubSubTest {
 
   @Test
   void broadcastFromSkipsTheSenderAndSubscriptionsEndWithTheProcess() {
-    PubSub pubsub = PubSub.start("n1", null);
+    PubSub pubsub = PubSub.start("n1");
     InProcess.run(
         node,
         () -> {
@@ -88,7 +88,7 @@ class PubSubTest {
 
   @Test
   void fastlaneDeliversWithoutAMessage() {
-    PubSub pubsub = PubSub.start("n1", null);
+    PubSub pubsub = PubSub.start("n1");
     List<String> lane = new CopyOnWriteArrayList<>();
     InProcess.run(
         node,

@@ -122,7 +122,7 @@ public final class ChatApp implements AutoCloseable {
         Store.open(
             StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
                 .withMigrations("classpath:db/chat"));
-    PubSub pubsub = PubSub.start("chat", null);
+    PubSub pubsub = PubSub.start("chat");
     Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Messages messages = new Messages(store);
     Users users = new Users(store);
