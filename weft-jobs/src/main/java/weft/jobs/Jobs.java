@@ -474,20 +474,42 @@ public final class Jobs implements AutoCloseable {
     return done;
   }
 
+  /** How long {@link #pause(String, boolean)} waits for the queue to take the change. */
+  public static final Duration PAUSE_WAIT = Duration.ofSeconds(30);
+
   /**
    * Stops (or restarts) fetching for a queue; running jobs go on. Returns once the queue has taken
-   * it: after a pause, no new job of the queue starts on this node.
+   * it (waiting up to {@link #PAUSE_WAIT}): after a pause, no new job of the queue starts on this
+   * node.
    *
    * @param queue the queue
    * @param paused true to pause
+   * @throws IllegalStateException if the queue did not answer in time (it may still take the change
+   *     later), or is not one of this node's queues
    */
   public void pause(String queue, boolean paused) {
+    pause(queue, paused, PAUSE_WAIT);
+  }
+
+  /**
+   * Like {@link #pause(String, boolean)}, waiting up to {@code wait} for the queue to take it.
+   *
+   * @param queue the queue
+   * @param paused true to pause
+   * @param wait how long to wait for the queue's answer
+   * @throws IllegalStateException if the queue did not answer in time, or is not one of this node's
+   *     queues
+   */
+  public void pause(String queue, boolean paused, Duration wait) {
     var done = new java.util.concurrent.CompletableFuture<Void>();
     node().send(queueOf(queue), new QueueRunner.Pause(paused, done));
     try {
-      done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      done.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for queue " + queue, e);
     } catch (Exception e) {
-      throw new IllegalStateException("queue " + queue + " did not answer", e);
+      throw new IllegalStateException("queue " + queue + " did not answer within " + wait, e);
     }
   }
 
@@ -571,6 +593,10 @@ public final class Jobs implements AutoCloseable {
    * Stops gracefully: queues stop fetching, running jobs get {@code grace} to finish, the rest are
    * killed and released for another run; then the job supervisor ends. Returns when done. Does
    * nothing if the jobs never started.
+   *
+   * <p>It waits for each queue up to {@code grace} plus 10 s (a queue not stopped by then is logged
+   * and the supervisor is shut down anyway, which kills what is left of it), then up to 10 s for
+   * the supervisor; so it returns within about {@code grace + 10 s} per queue plus 10 s.
    *
    * @param grace how long running jobs may take
    */
