@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /*
  * Design: the dashboard's sessions live on the server, so that signing out (or a restart) ends
@@ -56,15 +54,12 @@ public final class Sessions {
   /**
    * Whether a session is open.
    *
-   * @param id the id, or empty
+   * @param id the id
    * @param now the time
    * @return true if it was started, not ended and has not expired
    */
-  public synchronized boolean isOpen(Optional<String> id, Instant now) {
-    if (id.isEmpty()) {
-      return false;
-    }
-    Instant e = expiries.get(id.get());
+  public synchronized boolean isOpen(String id, Instant now) {
+    Instant e = expiries.get(id);
     return e != null && e.isAfter(now);
   }
 
@@ -76,10 +71,5 @@ public final class Sessions {
    */
   public synchronized boolean end(String id) {
     return expiries.remove(id) != null;
-  }
-
-  /** The open sessions, for tests and the audit. */
-  public synchronized Map<String, Instant> snapshot() {
-    return Map.copyOf(expiries);
   }
 }

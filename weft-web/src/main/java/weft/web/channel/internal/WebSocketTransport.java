@@ -155,11 +155,6 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
     }
   }
 
-  /** Frames handed to the socket process and not yet handled (for tests). */
-  int waiting() {
-    return waiting.get();
-  }
-
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     registry.remove(this);
