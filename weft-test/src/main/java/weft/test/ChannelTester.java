@@ -15,11 +15,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import weft.process.ExitReason;
 import weft.process.Node;
 import weft.process.Pid;
+import weft.web.channel.Broadcast;
+import weft.web.channel.ConnectResult;
 import weft.web.channel.Frame;
 import weft.web.channel.Socket;
-import weft.web.channel.internal.Broadcast;
-import weft.web.channel.internal.SocketProcess;
-import weft.web.channel.internal.Transport;
+import weft.web.channel.Transport;
+import weft.web.channel.TransportEvent;
+import weft.web.channel.V2Serializer;
 
 /**
  * Tests channels without a network, as Phoenix's ChannelTest: a socket process runs your {@link
@@ -67,7 +69,7 @@ public final class ChannelTester implements AutoCloseable {
     this.socket = socket;
     this.timeout = timeout;
     this.socketProcess =
-        node.spawn(() -> new SocketProcess(socket, transport, assigns, Optional.empty()).run());
+        node.spawn(() -> socket.serve(transport, new ConnectResult.Ok(assigns, Optional.empty())));
     // A process that records broadcasts on the topics the tester subscribes to.
     this.observer = node.spawn(() -> weft.process.Process.receive(String.class));
   }
@@ -123,7 +125,8 @@ public final class ChannelTester implements AutoCloseable {
               }
             });
     String ref = nextRef();
-    send(new Frame(ref, ref, topic, "phx_join", new Frame.JsonPayload(Broadcast.toJson(params))));
+    send(
+        new Frame(ref, ref, topic, "phx_join", new Frame.JsonPayload(V2Serializer.toJson(params))));
     return assertReply(ref);
   }
 
@@ -140,7 +143,7 @@ public final class ChannelTester implements AutoCloseable {
     Frame.Payload p =
         payload instanceof byte[] b
             ? new Frame.BinaryPayload(b)
-            : new Frame.JsonPayload(Broadcast.toJson(payload));
+            : new Frame.JsonPayload(V2Serializer.toJson(payload));
     send(new Frame(null, ref, topic, event, p));
     return ref;
   }
@@ -244,12 +247,12 @@ public final class ChannelTester implements AutoCloseable {
   }
 
   private void send(Frame frame) {
-    node.send(socketProcess, SocketProcess.inbound(frame));
+    node.send(socketProcess, new TransportEvent.Received(frame));
   }
 
   @Override
   public void close() {
-    node.send(socketProcess, SocketProcess.closed());
+    node.send(socketProcess, new TransportEvent.Closed());
     node.exit(observer, ExitReason.KILL);
   }
 

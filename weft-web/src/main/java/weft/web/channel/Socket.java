@@ -76,7 +76,69 @@ public final class Socket {
   public static void broadcast(PubSub pubsub, String topic, String event, Object payload) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(event, "event");
-    pubsub.broadcast(topic, new weft.web.channel.internal.Broadcast(topic, event, payload));
+    pubsub.broadcast(topic, new Broadcast(topic, event, payload));
+  }
+
+  /**
+   * Asks the socket's {@link SocketHandler} whether a client may connect, as a transport does
+   * before it serves the client. A handler that throws refuses (and the exception is logged).
+   *
+   * @param params the connect parameters (the query string, or the client's {@code params})
+   * @param info what is known of the connection
+   * @return the handler's answer; {@link ConnectResult#refuse()} if it threw
+   */
+  public ConnectResult connect(java.util.Map<String, String> params, ConnectInfo info) {
+    try {
+      return Objects.requireNonNull(handler.connect(params, info), "connect returned null");
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(Socket.class)
+          .warn(
+              "socket connect from {} failed: {}",
+              info.peer().map(Object::toString).orElse("?"),
+              e.toString());
+      return ConnectResult.refuse();
+    }
+  }
+
+  /**
+   * Serves a connected client on the calling process, which becomes its socket process (Phoenix's
+   * socket process): it answers heartbeats, starts a channel process for each join, routes pushes
+   * to their channel, and writes replies and broadcasts to the transport. The transport sends it
+   * {@link TransportEvent}s.
+   *
+   * <p>Returns when the transport sends {@link TransportEvent.Closed}, when the client is silent
+   * for {@link SocketOptions#heartbeatTimeout()} (closing with 1001), when it sends a malformed
+   * frame (1007), pushes too fast for too long (4429), or when {@code "disconnect"} is broadcast to
+   * the socket's id (1001). Its channels end with it. If the process is killed or the serving
+   * fails, the transport is closed with 1011 before the exception goes on.
+   *
+   * @param transport where the client's frames go
+   * @param connected what {@link #connect} assigned
+   * @throws IllegalStateException if not called on a Weft process
+   */
+  public void serve(Transport transport, ConnectResult.Ok connected) {
+    serve(transport, connected, options.heartbeatTimeout());
+  }
+
+  /**
+   * As {@link #serve(Transport, ConnectResult.Ok)}, with its own idle timeout (long-poll sessions
+   * end sooner than WebSockets, whose clients send heartbeats).
+   *
+   * @param transport where the client's frames go
+   * @param connected what {@link #connect} assigned
+   * @param idleTimeout how long the client may stay silent
+   * @throws IllegalStateException if not called on a Weft process
+   */
+  public void serve(Transport transport, ConnectResult.Ok connected, Duration idleTimeout) {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(connected, "connected");
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+    }
+    weft.process.Process.self(); // throws IllegalStateException off a process
+    new weft.web.channel.internal.SocketProcess(
+            this, transport, connected.assigns(), connected.id(), idleTimeout)
+        .run();
   }
 
   /** The PubSub. */

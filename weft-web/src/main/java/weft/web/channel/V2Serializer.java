@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import weft.web.http.internal.Json;
 
 /**
  * Phoenix's V2 serializer ({@code vsn=2.0.0}): JSON text frames {@code [join_ref, ref, topic,
@@ -37,7 +37,41 @@ public final class V2Serializer {
   private static final byte REPLY = 1;
   private static final byte BROADCAST = 2;
 
+  // Jackson's mapper is thread-safe once built; this one is the channel layer's own.
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
   private V2Serializer() {}
+
+  /**
+   * A payload value as JSON, the way every payload a channel sends is turned into JSON: a {@link
+   * JsonNode} or {@link Frame.JsonPayload} as it is, null as an empty object, anything else
+   * (records, maps, lists, strings, numbers) through Jackson.
+   *
+   * @param value the value
+   * @return the JSON
+   * @throws IllegalArgumentException if Jackson cannot write the value
+   */
+  public static JsonNode toJson(Object value) {
+    return switch (value) {
+      case null -> JsonNodeFactory.instance.objectNode();
+      case JsonNode n -> n;
+      case Frame.JsonPayload(JsonNode json) -> json;
+      default -> {
+        JsonNode n;
+        try {
+          n = MAPPER.valueToTree(value);
+        } catch (JacksonException e) {
+          throw new IllegalArgumentException(
+              "cannot turn a "
+                  + value.getClass().getName()
+                  + " into JSON: "
+                  + e.getOriginalMessage(),
+              e);
+        }
+        yield n == null ? JsonNodeFactory.instance.nullNode() : n;
+      }
+    };
+  }
 
   // ---------------------------------------------------------------- JSON text frames
 
@@ -58,7 +92,7 @@ public final class V2Serializer {
     a.add(frame.topic());
     a.add(frame.event());
     a.add(json);
-    return Json.MAPPER.writeValueAsString(a);
+    return MAPPER.writeValueAsString(a);
   }
 
   /**
@@ -74,7 +108,7 @@ public final class V2Serializer {
     }
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(text);
+      node = MAPPER.readTree(text);
     } catch (JacksonException e) {
       throw new ProtocolException("frame is not JSON: " + e.getOriginalMessage());
     }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import weft.web.channel.Frame;
-import weft.web.channel.internal.Broadcast;
+import weft.web.channel.V2Serializer;
 
 /*
  * State machine (on the client's loop thread): CLOSED -> JOINING -> JOINED; JOINED -> ERRORED on
@@ -41,7 +41,7 @@ public final class ClientChannel {
   ClientChannel(PhoenixClient client, String topic, Object params) {
     this.client = client;
     this.topic = topic;
-    this.params = Broadcast.toJson(params);
+    this.params = V2Serializer.toJson(params);
   }
 
   /** The topic. */
@@ -123,7 +123,7 @@ public final class ClientChannel {
             Frame.Payload p =
                 payload instanceof byte[] b
                     ? new Frame.BinaryPayload(b)
-                    : new Frame.JsonPayload(Broadcast.toJson(payload));
+                    : new Frame.JsonPayload(V2Serializer.toJson(payload));
             client
                 .request(new Frame(joinRef, client.nextRef(), topic, event, p))
                 .thenAccept(result::complete);

@@ -13,7 +13,7 @@ import weft.process.Pid;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
 import weft.web.channel.ChannelContext;
-import weft.web.channel.internal.Broadcast;
+import weft.web.channel.V2Serializer;
 import weft.web.pubsub.PubSub;
 
 /**
@@ -197,7 +197,7 @@ public final class Presence {
   }
 
   private static ObjectNode object(Object meta) {
-    JsonNode n = Broadcast.toJson(meta);
+    JsonNode n = V2Serializer.toJson(meta);
     if (!(n instanceof ObjectNode o)) {
       throw new IllegalArgumentException("presence meta must be a JSON object, got " + n);
     }

@@ -13,7 +13,7 @@ import weft.genserver.Result;
 import weft.process.Down;
 import weft.process.Pid;
 import weft.process.Process;
-import weft.web.channel.internal.Broadcast;
+import weft.web.channel.Broadcast;
 import weft.web.pubsub.PubSub;
 
 /*

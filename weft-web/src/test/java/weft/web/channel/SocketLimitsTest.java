@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Node;
-import weft.web.channel.internal.Broadcast;
 import weft.web.http.HttpConfig;
 import weft.web.http.HttpServer;
 import weft.web.http.Router;

@@ -13,7 +13,7 @@ import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
-import weft.web.channel.internal.Broadcast;
+import weft.web.channel.Broadcast;
 import weft.web.pubsub.InMemoryBus;
 import weft.web.pubsub.PubSub;
 

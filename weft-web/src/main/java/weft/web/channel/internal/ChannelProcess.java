@@ -11,11 +11,13 @@ import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
+import weft.web.channel.Broadcast;
 import weft.web.channel.Channel;
 import weft.web.channel.ChannelContext;
 import weft.web.channel.Frame;
 import weft.web.channel.InResult;
 import weft.web.channel.JoinResult;
+import weft.web.channel.Transport;
 import weft.web.channel.V2Serializer;
 import weft.web.pubsub.PubSub;
 
@@ -192,7 +194,7 @@ final class ChannelProcess implements ChannelContext {
       transport.send(new Frame(joinRef, ref, topic, "phx_reply", new Frame.BinaryPayload(bytes)));
       return;
     }
-    JsonNode json = Broadcast.toJson(response);
+    JsonNode json = V2Serializer.toJson(response);
     transport.send(
         new Frame(joinRef, ref, topic, "phx_reply", V2Serializer.replyPayload(status, json)));
   }
@@ -220,7 +222,7 @@ final class ChannelProcess implements ChannelContext {
         switch (payload) {
           case byte[] bytes -> new Frame.BinaryPayload(bytes);
           case Frame.BinaryPayload b -> b;
-          default -> new Frame.JsonPayload(Broadcast.toJson(payload));
+          default -> new Frame.JsonPayload(V2Serializer.toJson(payload));
         };
     transport.send(new Frame(joinRef, null, topic, event, p));
   }

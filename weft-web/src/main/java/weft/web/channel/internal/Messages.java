@@ -1,24 +1,13 @@
 package weft.web.channel.internal;
 
 import weft.process.Pid;
+import weft.web.channel.Broadcast;
 import weft.web.channel.Frame;
 
-/** The messages between a socket's transport, its socket process and its channel processes. */
+/** The messages between a socket process and its channel processes. */
 final class Messages {
 
   private Messages() {}
-
-  /** A frame from the client, to the socket process. */
-  record Inbound(Frame frame) {}
-
-  /** The client is still there (it polled). */
-  record Activity() {}
-
-  /** The client sent something that is not a valid frame. */
-  record Malformed(String reason) {}
-
-  /** The connection is gone. */
-  record TransportClosed() {}
 
   /** To the socket process: the channel joined successfully. */
   record Joined(String topic, String joinRef, Pid channel) {}

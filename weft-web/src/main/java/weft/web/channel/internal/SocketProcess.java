@@ -12,9 +12,12 @@ import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
 import weft.process.SpawnedMonitor;
+import weft.web.channel.Broadcast;
 import weft.web.channel.Channel;
 import weft.web.channel.Frame;
 import weft.web.channel.Socket;
+import weft.web.channel.Transport;
+import weft.web.channel.TransportEvent;
 import weft.web.channel.V2Serializer;
 
 /*
@@ -55,19 +58,6 @@ public final class SocketProcess {
   private RateLimiter limiter;
 
   /**
-   * Creates the socket's state; {@link #run()} serves it on the calling process.
-   *
-   * @param socket the definition
-   * @param transport the connection
-   * @param assigns what connect assigned
-   * @param socketId the socket id, if any
-   */
-  public SocketProcess(
-      Socket socket, Transport transport, Map<String, Object> assigns, Optional<String> socketId) {
-    this(socket, transport, assigns, socketId, socket.options().heartbeatTimeout());
-  }
-
-  /**
    * Creates the socket's state with its own idle timeout (long-poll sessions end sooner).
    *
    * @param socket the definition
@@ -87,26 +77,6 @@ public final class SocketProcess {
     this.transport = transport;
     this.assigns = assigns;
     this.socketId = socketId;
-  }
-
-  /** Inbound messages to hand to the socket process from the transport. */
-  public static Object inbound(Frame frame) {
-    return new Messages.Inbound(frame);
-  }
-
-  /** The message telling the socket process that the frame could not be decoded. */
-  public static Object malformed(String reason) {
-    return new Messages.Malformed(reason);
-  }
-
-  /** The message telling the socket process that its client is still there (a long poll). */
-  public static Object activity() {
-    return new Messages.Activity();
-  }
-
-  /** The message telling the socket process that the connection is gone. */
-  public static Object closed() {
-    return new Messages.TransportClosed();
   }
 
   /** Serves the socket until the connection closes or goes silent. */
@@ -155,19 +125,19 @@ public final class SocketProcess {
         return;
       }
       switch (next.get()) {
-        case Messages.Inbound(Frame frame) -> {
+        case TransportEvent.Received(Frame frame) -> {
           deadline = System.nanoTime() + timeoutNanos;
           if (!handle(frame)) {
             return;
           }
         }
-        case Messages.Activity a -> deadline = System.nanoTime() + timeoutNanos;
-        case Messages.Malformed(String reason) -> {
+        case TransportEvent.Activity a -> deadline = System.nanoTime() + timeoutNanos;
+        case TransportEvent.Malformed(String reason) -> {
           LOG.warn("socket {} sent a malformed frame ({}); closing", Process.self(), reason);
           transport.close(1007, "malformed frame");
           return;
         }
-        case Messages.TransportClosed c -> {
+        case TransportEvent.Closed c -> {
           return;
         }
         case Messages.Joined(String topic, String joinRef, Pid pid) -> {

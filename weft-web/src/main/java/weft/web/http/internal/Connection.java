@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 import weft.web.http.Method;
 import weft.web.http.Request;
 import weft.web.http.Response;
+import weft.web.transport.LongPoll;
+import weft.web.transport.Upgrade;
 
 /*
  * Design: one instance per connection, its fields confined to the connection's event loop except
@@ -196,14 +199,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
         var socket = server.socketFor(request.path()).orElseThrow();
         server.spawn(() -> {
           ACCESS.info("{} {} 101 id={}", methodName, Json.printable(request.uri()), requestId);
-          Response refused = Upgrade.connectAndServe(socket, p, channel, server, requestId);
-          if (refused != null) {
+          boolean connected =
+              Upgrade.connectAndServe(
+                  socket, p, channel, server.transports(), Connection::detach, requestId);
+          if (!connected) {
             write(
                 channel,
                 request,
                 methodName,
                 request.uri(),
-                refused,
+                ErrorResponses.of(403, "connection refused", requestId, false),
                 requestId,
                 false,
                 started,
@@ -220,7 +225,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
           poll == null
               ? server.handle(request)
               : LongPoll.handle(
-                  server.longPollFor(request.path()).orElseThrow(), poll, request, server);
+                  server.longPollFor(request.path()).orElseThrow(),
+                  poll,
+                  request,
+                  server.transports());
       write(
           ctx.channel(),
           request,
@@ -232,6 +240,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
           started,
           true);
     });
+  }
+
+  /** Removes the HTTP server's handlers from a connection that becomes a WebSocket. */
+  private static void detach(ChannelPipeline p) {
+    HeaderDeadline.remove(p);
+    if (p.get(Connection.class) != null) {
+      p.remove(Connection.class);
+    }
   }
 
   private static boolean acceptsJson(HttpHeaders headers) {

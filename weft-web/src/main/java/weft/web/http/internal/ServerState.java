@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +25,7 @@ import weft.web.http.HttpError;
 import weft.web.http.Request;
 import weft.web.http.Response;
 import weft.web.http.Router;
+import weft.web.transport.OpenTransports;
 
 /**
  * What the server's connections share: the node requests run on, the router, the limits, the count
@@ -45,10 +44,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
   private int inFlight;
   private volatile boolean draining;
   private final BodyBudget bodies;
-  private final java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets =
-      ConcurrentHashMap.newKeySet();
-  private final java.util.Map<String, weft.web.channel.internal.LongPollSession> longPolls =
-      new ConcurrentHashMap<>();
+  private final OpenTransports transports;
 
   /**
    * Creates the shared state.
@@ -59,6 +55,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
    */
   public ServerState(Node node, Router router, HttpConfig config) {
     this.node = node;
+    this.transports = new OpenTransports(node);
     this.router = router;
     this.config = config;
     this.bodies =
@@ -119,14 +116,9 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
     }
   }
 
-  /** The open WebSocket connections. */
-  public java.util.Set<weft.web.channel.internal.WebSocketTransport> sockets() {
-    return sockets;
-  }
-
-  /** The open long-poll sessions by token. */
-  public java.util.Map<String, weft.web.channel.internal.LongPollSession> longPolls() {
-    return longPolls;
+  /** The open WebSockets and long-poll sessions. */
+  OpenTransports transports() {
+    return transports;
   }
 
   /** The socket mounted for a {@code <mount>/longpoll} path, if any. */
@@ -136,10 +128,6 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
       return java.util.Optional.empty();
     }
     return router.socketAt(path.substring(0, path.length() - suffix.length()));
-  }
-
-  weft.process.Pid spawnProcess(ProcessBody body) {
-    return node.spawn(body);
   }
 
   /** The socket mounted for a {@code <mount>/websocket} path, if any. */
@@ -215,12 +203,7 @@ public final class ServerState extends ChannelInitializer<SocketChannel> {
    */
   public boolean drain(Duration timeout) {
     startDraining();
-    for (var socket : sockets) {
-      socket.close(1012, "server restarting");
-    }
-    for (var session : List.copyOf(longPolls.values())) {
-      session.close(1012, "server restarting");
-    }
+    transports.closeAll();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (inFlightLock) {
       while (inFlight > 0) {

@@ -1,4 +1,4 @@
-package weft.web.channel.internal;
+package weft.web.transport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.web.channel.Broadcast;
 import weft.web.channel.Frame;
+import weft.web.channel.Transport;
+import weft.web.channel.TransportEvent;
 import weft.web.channel.V2Serializer;
 
 /*
@@ -23,7 +26,7 @@ import weft.web.channel.V2Serializer;
  * guards the buffer and the closed flag.
  */
 /** A long-poll session: a socket's transport between polls. */
-public final class LongPollSession implements Transport {
+final class LongPollSession implements Transport {
 
   private static final Logger LOG = LoggerFactory.getLogger(LongPollSession.class);
 
@@ -45,8 +48,7 @@ public final class LongPollSession implements Transport {
    * @param registry the server's sessions by token (this one adds and removes itself)
    * @param maxBufferedBytes outbound bytes held for the client at most
    */
-  public LongPollSession(
-      String token, Map<String, LongPollSession> registry, int maxBufferedBytes) {
+  LongPollSession(String token, Map<String, LongPollSession> registry, int maxBufferedBytes) {
     this.token = token;
     this.registry = registry;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -83,9 +85,9 @@ public final class LongPollSession implements Transport {
           line.startsWith("[")
               ? V2Serializer.decodeText(line)
               : V2Serializer.decodeClientPush(java.util.Base64.getDecoder().decode(line));
-      Process.send(target, SocketProcess.inbound(frame));
+      Process.send(target, new TransportEvent.Received(frame));
     } catch (IllegalArgumentException | weft.web.channel.ProtocolException e) {
-      Process.send(target, SocketProcess.malformed(e.getMessage()));
+      Process.send(target, new TransportEvent.Malformed(e.getMessage()));
     }
   }
 
@@ -175,7 +177,7 @@ public final class LongPollSession implements Transport {
     registry.remove(token, this);
     Pid target = socketProcess;
     if (target != null) {
-      Process.send(target, SocketProcess.closed());
+      Process.send(target, new TransportEvent.Closed());
     }
   }
 }

@@ -1,4 +1,4 @@
-package weft.web.channel.internal;
+package weft.web.transport;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -19,8 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.web.channel.Broadcast;
 import weft.web.channel.Frame;
 import weft.web.channel.ProtocolException;
+import weft.web.channel.Transport;
+import weft.web.channel.TransportEvent;
 import weft.web.channel.V2Serializer;
 
 /*
@@ -52,7 +55,7 @@ import weft.web.channel.V2Serializer;
  * cannot leave the connection paused with nothing waiting.
  */
 /** A socket's WebSocket connection. */
-public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
+final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame>
     implements Transport {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketTransport.class);
@@ -81,7 +84,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
    * @param channel the upgraded channel
    * @param registry the server's open transports (this one adds and removes itself)
    */
-  public WebSocketTransport(Channel channel, Set<WebSocketTransport> registry) {
+  WebSocketTransport(Channel channel, Set<WebSocketTransport> registry) {
     this.channel = channel;
     this.registry = registry;
     registry.add(this);
@@ -93,7 +96,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
    *
    * @param pid the socket process
    */
-  public void attach(Pid pid) {
+  void attach(Pid pid) {
     this.socketProcess = pid;
     channel.config().setAutoRead(true);
     channel.read();
@@ -107,18 +110,18 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
         try {
           Frame f = V2Serializer.decodeText(text.text());
           took();
-          Process.send(target, SocketProcess.inbound(f));
+          Process.send(target, new TransportEvent.Received(f));
         } catch (ProtocolException e) {
-          Process.send(target, SocketProcess.malformed(e.getMessage()));
+          Process.send(target, new TransportEvent.Malformed(e.getMessage()));
         }
       }
       case BinaryWebSocketFrame binary -> {
         try {
           Frame f = V2Serializer.decodeClientPush(ByteBufUtil.getBytes(binary.content()));
           took();
-          Process.send(target, SocketProcess.inbound(f));
+          Process.send(target, new TransportEvent.Received(f));
         } catch (ProtocolException e) {
-          Process.send(target, SocketProcess.malformed(e.getMessage()));
+          Process.send(target, new TransportEvent.Malformed(e.getMessage()));
         }
       }
       case PingWebSocketFrame ping ->
@@ -161,7 +164,7 @@ public final class WebSocketTransport extends SimpleChannelInboundHandler<WebSoc
     drain(false); // releases what is left
     Pid target = socketProcess;
     if (target != null) {
-      Process.send(target, SocketProcess.closed());
+      Process.send(target, new TransportEvent.Closed());
     }
     ctx.fireChannelInactive();
   }

@@ -1,4 +1,4 @@
-package weft.web.http.internal;
+package weft.web.transport;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import java.security.SecureRandom;
@@ -8,17 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import weft.process.Process;
 import weft.web.channel.ConnectInfo;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.Socket;
+import weft.web.channel.TransportEvent;
 import weft.web.channel.V2Serializer;
-import weft.web.channel.internal.LongPollSession;
-import weft.web.channel.internal.SocketProcess;
 import weft.web.http.Request;
 import weft.web.http.Response;
 
@@ -30,23 +28,40 @@ import weft.web.http.Response;
  * The session's socket process is the same as for WebSocket; it ends when the client has not
  * polled for 1.5 windows.
  */
-final class LongPoll {
+public final class LongPoll {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   static final Duration WINDOW = Duration.ofSeconds(10);
   private static final int MAX_BATCH = 100;
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private LongPoll() {}
 
   /** Checks made on the event loop, while the Netty request is at hand. */
-  record Checked(boolean originAllowed) {}
+  public record Checked(boolean originAllowed) {}
 
-  static Checked check(Socket socket, FullHttpRequest req) {
+  /**
+   * Checks what needs the Netty request (its origin).
+   *
+   * @param socket the socket mounted at the path
+   * @param req the request
+   * @return what was found
+   */
+  public static Checked check(Socket socket, FullHttpRequest req) {
     return new Checked(Upgrade.originAllowed(socket, req));
   }
 
-  static Response handle(Socket socket, Checked checked, Request req, ServerState server) {
+  /**
+   * Answers a long-poll request, in the request's process (a GET may wait up to the poll window).
+   *
+   * @param socket the socket mounted at the path
+   * @param checked what {@link #check} found
+   * @param req the request
+   * @param server the server's open transports
+   * @return the response
+   */
+  public static Response handle(
+      Socket socket, Checked checked, Request req, OpenTransports server) {
     Response r =
         switch (req.method()) {
           case OPTIONS -> Response.ok();
@@ -81,12 +96,12 @@ final class LongPoll {
         .filter(t -> !t.isEmpty());
   }
 
-  private static Response get(Socket socket, Checked checked, Request req, ServerState server) {
+  private static Response get(Socket socket, Checked checked, Request req, OpenTransports server) {
     Optional<LongPollSession> session = token(req).map(t -> server.longPolls().get(t));
     if (session.isPresent()) {
       LongPollSession s = session.get();
       if (s.socketProcess() != null) {
-        Process.send(s.socketProcess(), SocketProcess.activity());
+        Process.send(s.socketProcess(), new TransportEvent.Activity());
       }
       List<String> messages;
       try {
@@ -109,14 +124,7 @@ final class LongPoll {
     ConnectInfo info =
         new ConnectInfo(
             req.remoteAddress(), req.headers(), req.uri(), req.header("x-phoenix-authtoken"));
-    ConnectResult result;
-    try {
-      result = socket.handler().connect(params, info);
-    } catch (Exception e) {
-      LOG.warn("long-poll connect {} failed: {}", req.requestId(), e.toString());
-      result = ConnectResult.refuse();
-    }
-    if (!(result instanceof ConnectResult.Ok(Map<String, Object> assigns, Optional<String> id))) {
+    if (!(socket.connect(params, info) instanceof ConnectResult.Ok connected)) {
       return status(403, null, null);
     }
     byte[] raw = new byte[18];
@@ -126,9 +134,9 @@ final class LongPoll {
         new LongPollSession(token, server.longPolls(), socket.options().maxOutboundBytes());
     Duration idle = WINDOW.multipliedBy(3).dividedBy(2);
     s.attach(
-        server.spawnProcess(() -> {
+        server.spawn(() -> {
           try {
-            new SocketProcess(socket, s, assigns, id, idle).run();
+            socket.serve(s, connected, idle);
           } finally {
             s.close(1000, "session ended");
           }
@@ -136,7 +144,7 @@ final class LongPoll {
     return status(410, token, List.of());
   }
 
-  private static Response post(Request req, ServerState server) {
+  private static Response post(Request req, OpenTransports server) {
     Optional<LongPollSession> session = token(req).map(t -> server.longPolls().get(t));
     if (session.isEmpty() || session.get().isClosed()) {
       return status(410, null, null);
@@ -154,7 +162,7 @@ final class LongPoll {
   }
 
   private static Response status(int status, String token, List<String> messages) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
+    ObjectNode body = MAPPER.createObjectNode();
     body.put("status", status);
     if (token != null) {
       body.put("token", token);
@@ -163,6 +171,6 @@ final class LongPoll {
       ArrayNode m = body.putArray("messages");
       messages.forEach(m::add);
     }
-    return Response.bytes(Json.MAPPER.writeValueAsBytes(body), "application/json");
+    return Response.bytes(MAPPER.writeValueAsBytes(body), "application/json");
   }
 }

@@ -1,4 +1,4 @@
-package weft.web.http.internal;
+package weft.web.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Process;
@@ -26,10 +27,7 @@ import weft.web.channel.ConnectInfo;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.Socket;
 import weft.web.channel.V2Serializer;
-import weft.web.channel.internal.SocketProcess;
-import weft.web.channel.internal.WebSocketTransport;
 import weft.web.http.Request;
-import weft.web.http.Response;
 
 /*
  * Design: turns an HTTP request for <mount>/websocket into a Phoenix socket. The checks that need
@@ -38,7 +36,7 @@ import weft.web.http.Response;
  * the socket process. The channel reads nothing between the handshake and the socket process's
  * attach, so no frame can arrive before someone is there to take it.
  */
-final class Upgrade {
+public final class Upgrade {
 
   private static final Logger LOG = LoggerFactory.getLogger(Upgrade.class);
   private static final String TOKEN_PREFIX = "base64url.bearer.phx.";
@@ -46,14 +44,35 @@ final class Upgrade {
   private Upgrade() {}
 
   /** What to do with a request for a socket path: refuse at once, or go on to connect. */
-  sealed interface Decision {}
+  public sealed interface Decision {}
 
-  record Refuse(int status, String message) implements Decision {}
+  /**
+   * Refused before connect: answer with this status and message.
+   *
+   * @param status the HTTP status
+   * @param message what the client is told
+   */
+  public record Refuse(int status, String message) implements Decision {}
 
-  record Proceed(Map<String, String> params, ConnectInfo info, FullHttpRequest handshake)
+  /**
+   * Go on: connect with these parameters, then complete the handshake.
+   *
+   * @param params the query parameters
+   * @param info what is known of the connection
+   * @param handshake a copy of the request (headers only) for the handshake
+   */
+  public record Proceed(Map<String, String> params, ConnectInfo info, FullHttpRequest handshake)
       implements Decision {}
 
-  static Decision check(Socket socket, FullHttpRequest req, Request request) {
+  /**
+   * The checks that need only the request, on the event loop.
+   *
+   * @param socket the socket mounted at the path
+   * @param req the Netty request
+   * @param request the same request as Weft's
+   * @return refuse or proceed
+   */
+  public static Decision check(Socket socket, FullHttpRequest req, Request request) {
     if (!"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE, ""))) {
       return new Refuse(400, "expected a WebSocket upgrade");
     }
@@ -131,39 +150,47 @@ final class Upgrade {
   /**
    * The body of the connect process: connect, then handshake, then serve as the socket process.
    *
-   * @return a response to send if the connection is refused, else null once the socket is done
+   * @param socket the socket mounted at the path
+   * @param p what {@link #check} decided
+   * @param channel the client's connection
+   * @param server the server's open transports
+   * @param detachHttp removes the HTTP server's own handlers from the pipeline, on the event loop,
+   *     just before the handshake
+   * @param requestId the request's id, for the log
+   * @return false if connect refused (answer 403), true once the socket is done
    */
-  static Response connectAndServe(
-      Socket socket, Proceed p, Channel channel, ServerState server, String requestId) {
-    ConnectResult result;
-    try {
-      result = socket.handler().connect(p.params(), p.info());
-    } catch (Exception e) {
-      LOG.warn("socket connect {} failed: {}", requestId, e.toString());
-      result = ConnectResult.refuse();
-    }
-    if (!(result instanceof ConnectResult.Ok(Map<String, Object> assigns, Optional<String> id))) {
-      return ErrorResponses.of(403, "connection refused", requestId, false);
+  public static boolean connectAndServe(
+      Socket socket,
+      Proceed p,
+      Channel channel,
+      OpenTransports server,
+      Consumer<ChannelPipeline> detachHttp,
+      String requestId) {
+    if (!(socket.connect(p.params(), p.info()) instanceof ConnectResult.Ok connected)) {
+      return false;
     }
     CompletableFuture<WebSocketTransport> upgraded = new CompletableFuture<>();
-    channel.eventLoop().execute(() -> handshake(socket, p.handshake(), channel, server, upgraded));
+    channel
+        .eventLoop()
+        .execute(() -> handshake(socket, p.handshake(), channel, server, detachHttp, upgraded));
     WebSocketTransport transport;
     try {
       transport = upgraded.get();
     } catch (Exception e) {
       LOG.warn("WebSocket handshake {} failed: {}", requestId, e.toString());
-      return null;
+      return true;
     }
     transport.attach(Process.self());
-    new SocketProcess(socket, transport, assigns, id).run();
-    return null;
+    socket.serve(transport, connected);
+    return true;
   }
 
   private static void handshake(
       Socket socket,
       FullHttpRequest req,
       Channel channel,
-      ServerState server,
+      OpenTransports server,
+      Consumer<ChannelPipeline> detachHttp,
       CompletableFuture<WebSocketTransport> upgraded) {
     String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
     WebSocketServerHandshaker handshaker =
@@ -184,10 +211,7 @@ final class Upgrade {
     if (p.get(IdleStateHandler.class) != null) {
       p.remove(IdleStateHandler.class);
     }
-    HeaderDeadline.remove(p);
-    if (p.get(Connection.class) != null) {
-      p.remove(Connection.class);
-    }
+    detachHttp.accept(p);
     WebSocketTransport transport = new WebSocketTransport(channel, server.sockets());
     p.addLast(new WebSocketFrameAggregator(socket.options().maxFrameBytes()));
     p.addLast(transport);

@@ -1,10 +1,14 @@
-package weft.web.channel.internal;
-
-import weft.web.channel.Frame;
+package weft.web.channel;
 
 /**
- * Where a socket's frames go: a WebSocket connection or a long-poll session. Thread-safe: the
- * socket process, its channel processes and PubSub fastlanes all write.
+ * The outgoing half of a connection to a client (Phoenix's {@code Phoenix.Socket.Transport}): where
+ * a socket's frames go. Weft's own are the WebSocket and long-poll transports; a test or another
+ * protocol brings its own and serves it with {@link Socket#serve}. The incoming half is the {@link
+ * TransportEvent}s the transport sends to the socket process.
+ *
+ * <p>Implementations must be thread-safe (the socket process, its channel processes and PubSub
+ * fastlanes all write) and must not block: queue the bytes and return. A transport that cannot keep
+ * up closes itself rather than buffer without bound.
  */
 public interface Transport {
 
