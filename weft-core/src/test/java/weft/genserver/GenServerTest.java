@@ -10,11 +10,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Down;
 import weft.process.ExitReason;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.registry.Registry;
+import weft.testing.InProcess;
 
 class GenServerTest {
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import weft.testing.InProcess;
+import weft.testing.Seeds;
 
 /**
  * Exit signals through random link graphs: a crash kills exactly the processes reachable from the

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import weft.testing.Seeds;
 
 /**
  * Concurrent senders and a receiver that picks messages with random patterns: nothing is lost or

@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Down;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.testing.InProcess;
 
 class RegistryTest {
 

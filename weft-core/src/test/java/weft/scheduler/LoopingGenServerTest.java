@@ -12,10 +12,10 @@ import weft.genserver.From;
 import weft.genserver.GenServer;
 import weft.genserver.InitResult;
 import weft.genserver.StartOptions;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.testing.InProcess;
 
 /** A GenServer whose handleCall never returns does not stop other GenServers from answering. */
 class LoopingGenServerTest {

@@ -15,7 +15,7 @@ import weft.process.ExitReason;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * Random workloads on the scheduler: chains of processes passing tokens (some doing CPU work

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 class RestartIntensityPropertyTest {
 

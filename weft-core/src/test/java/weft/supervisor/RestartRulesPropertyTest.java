@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import weft.genserver.GenServer;
 import weft.process.Down;
 import weft.process.ExitReason;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
-import weft.process.Seeds;
+import weft.testing.InProcess;
+import weft.testing.Seeds;
 
 /**
  * Random supervisors (strategy, children with random restart types) lose a random child, killed or

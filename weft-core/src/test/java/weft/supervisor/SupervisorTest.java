@@ -13,11 +13,11 @@ import weft.genserver.GenServer;
 import weft.genserver.StartException;
 import weft.process.Down;
 import weft.process.ExitReason;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.ProcessBody;
+import weft.testing.InProcess;
 
 class SupervisorTest {
 

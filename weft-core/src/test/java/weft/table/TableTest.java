@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Down;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.task.Task;
+import weft.testing.InProcess;
 
 class TableTest {
 

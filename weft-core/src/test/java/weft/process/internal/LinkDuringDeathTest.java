@@ -8,10 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Exit;
 import weft.process.ExitReason;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.testing.InProcess;
 
 /**
  * A process that links again to a linked partner while the partner is dying (a supervisor linking

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import weft.process.Node;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * The process table under concurrent adds and removes in id order, as spawns and exits make them:

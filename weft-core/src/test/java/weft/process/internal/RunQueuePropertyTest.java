@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * A carrier's run queue under its one producer and racing consumers: every task is taken exactly

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * The wait timer, driven tick by tick on a made-up clock: a deadline fires on the first tick at or

@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * Any frame survives encoding and decoding, text and binary; garbage fails only as a protocol

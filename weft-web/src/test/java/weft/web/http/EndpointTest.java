@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Down;
 import weft.process.ExitReason;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
@@ -17,6 +16,7 @@ import weft.supervisor.ChildInfo;
 import weft.supervisor.Strategy;
 import weft.supervisor.Supervisor;
 import weft.supervisor.SupervisorOptions;
+import weft.testing.InProcess;
 
 class EndpointTest {
 

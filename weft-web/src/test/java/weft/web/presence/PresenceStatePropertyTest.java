@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 /**
  * The presence CRDT: merge is commutative, associative and idempotent; replicas converge; diffs are

@@ -8,10 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import weft.process.Down;
-import weft.process.InProcess;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
+import weft.testing.InProcess;
 
 class PubSubTest {
 

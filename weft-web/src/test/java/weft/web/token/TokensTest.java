@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import weft.process.Seeds;
+import weft.testing.Seeds;
 
 class TokensTest {
 

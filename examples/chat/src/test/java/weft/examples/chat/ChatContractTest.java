@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import weft.testing.NodeScripts;
+import weft.js.NodeScripts;
 
 /**
  * The chat's contract (the issue's list), driven by the official {@code phoenix} npm client over

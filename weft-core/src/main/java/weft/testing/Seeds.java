@@ -1,4 +1,4 @@
-package weft.process;
+package weft.testing;
 
 import java.util.Random;
 import java.util.function.Consumer;
@@ -11,7 +11,14 @@ public final class Seeds {
 
   private Seeds() {}
 
-  /** Runs {@code cases} cases, or only the one given by the system property {@code weft.seed}. */
+  /**
+   * Runs {@code cases} cases, or only the one given by the system property {@code weft.seed}.
+   *
+   * @param base the seed the cases' seeds are drawn from (fixed per test, so runs repeat)
+   * @param cases how many cases
+   * @param property the property, given each case's generator
+   * @throws AssertionError naming the failing case's seed
+   */
   public static void forEach(long base, int cases, Consumer<Random> property) {
     String fixed = System.getProperty("weft.seed");
     if (fixed != null) {

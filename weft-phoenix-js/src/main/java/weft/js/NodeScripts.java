@@ -1,4 +1,4 @@
-package weft.testing;
+package weft.js;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs Node.js scripts for the tests that drive Weft with the official {@code phoenix} npm client:
  * installs the scripts' packages with {@code npm ci} into a directory once, then runs scripts there
- * with a time limit. Shared by every module's tests through the weft-core test-jar.
+ * with a time limit. Used by the tests of weft-web and the chat, and by anyone who wants to check a
+ * server against the official client.
  */
 public final class NodeScripts {
 
