@@ -98,9 +98,7 @@ final class WeftTransformer implements ClassFileTransformer {
     try {
       byte[] out = YieldPoints.instrument(bytes, hierarchy(loader), application);
       if (out != null) {
-        if (module.isNamed()) {
-          readsWeft(module);
-        }
+        canCallWeft(module);
         (application ? applicationClasses : libraryClasses).incrementAndGet();
       }
       return out;
@@ -200,10 +198,23 @@ final class WeftTransformer implements ClassFileTransformer {
     }
   }
 
-  /** A class of a named module calls into weft-core: the module must read it. */
-  private void readsWeft(Module module) {
-    if (reading.add(module) && !module.canRead(target)) {
+  /**
+   * A class of this module now calls weft-core's yield point: the module must read weft.core, and,
+   * when weft.core is a named module (on the module path), weft.core must export the yield point's
+   * package to it. That package is exported to no one in weft.core's descriptor, so no code can
+   * compile against it; only instrumented code reaches it.
+   */
+  private void canCallWeft(Module module) {
+    if (module == target || !reading.add(module)) {
+      return;
+    }
+    if (module.isNamed() && !module.canRead(target)) {
       inst.redefineModule(module, Set.of(target), Map.of(), Map.of(), Set.of(), Map.of());
+    }
+    String pkg = YieldPoints.TARGET_CLASS.substring(0, YieldPoints.TARGET_CLASS.lastIndexOf('.'));
+    if (target.isNamed() && !target.isExported(pkg, module)) {
+      inst.redefineModule(
+          target, Set.of(), Map.of(pkg, Set.of(module)), Map.of(), Set.of(), Map.of());
     }
   }
 }

@@ -1,5 +1,6 @@
 package weft.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import weft.bench.baseline.BareScenarios;
 import weft.process.Node;
 import weft.scheduler.Scheduler;
@@ -360,7 +363,11 @@ public final class CoreBench {
     }
     System.out.println("core: CPU-bound kernels with and without yield points (child JVMs)");
     String java = ProcessHandle.current().info().command().orElse("java");
-    String cp = System.getProperty("java.class.path");
+    // This JVM may run on the module path: the children run the same jars on the class path.
+    String cp =
+        Stream.of(System.getProperty("jdk.module.path"), System.getProperty("java.class.path"))
+            .filter(p -> p != null && !p.isEmpty())
+            .collect(Collectors.joining(File.pathSeparator));
     List<String> with =
         List.of(
             java,

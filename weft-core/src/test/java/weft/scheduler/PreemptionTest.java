@@ -134,6 +134,48 @@ class PreemptionTest {
     assertThat(node.isAlive(spinner)).isFalse();
   }
 
+  /**
+   * A process that ended by itself runs its clean-up on its own thread; a yield point met there
+   * (here, the clean-up's own loop, preempted beside the spinners) may yield but must not unwind
+   * the process a second time: that exception would escape the process runner.
+   */
+  @Test
+  void aPreemptionDuringAProcesssOwnCleanUpDoesNotUnwindItAgain() throws Exception {
+    spinOnEveryCarrier();
+    java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+    spinners.add(
+        node.spawn(() -> {
+          while (true) {
+            ticks.incrementAndGet();
+            Process.sleep(Duration.ofMillis(1));
+          }
+        }));
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    Pid ending =
+        node.spawn(() -> {
+          Process.atExit(
+              Process.self(),
+              reason -> {
+                // Spins until the ticker has run many times: the carriers rotate, so this loop is
+                // preempted at its yield points while the process is already dead.
+                long until = ticks.get() + 50;
+                long n = 0;
+                while (ticks.get() < until) {
+                  n = n * 31 + 7;
+                  if (n == 42) {
+                    sink = n;
+                  }
+                }
+                cleanedUp.countDown();
+              });
+          throw new IllegalStateException("ends by itself");
+        });
+    assertThat(cleanedUp.await(BOUND.toSeconds(), TimeUnit.SECONDS))
+        .as("the clean-up ran to its end")
+        .isTrue();
+    assertThat(node.awaitExit(ending, BOUND)).isInstanceOf(ExitReason.Error.class);
+  }
+
   private static Down downOf(List<Object> seen, Pid pid) {
     return seen.stream()
         .filter(Down.class::isInstance)

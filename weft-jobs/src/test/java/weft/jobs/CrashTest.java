@@ -136,6 +136,27 @@ class CrashTest {
     }
   }
 
+  /**
+   * The test runs patched into the weft.jobs module on the module path; the child runs the same
+   * classes (the test classes, the module path, the class path) on the class path.
+   */
+  private static String childClassPath() throws Exception {
+    List<String> parts = new ArrayList<>();
+    parts.add(
+        java.nio.file.Path.of(
+                CrashChild.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString());
+    for (String p :
+        new String[] {
+          System.getProperty("jdk.module.path"), System.getProperty("java.class.path")
+        }) {
+      if (p != null && !p.isEmpty()) {
+        parts.add(p);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, parts);
+  }
+
   private static Process child(String url, String schema) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd =
@@ -145,7 +166,7 @@ class CrashTest {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx512m",
                 "-cp",
-                System.getProperty("java.class.path"),
+                childClassPath(),
                 CrashChild.class.getName(),
                 url,
                 schema));

@@ -227,6 +227,9 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
       reason = ExitReason.error(t);
       crash = t;
     }
+    // The body is over: a yield point met from here on (in a crash report's appender, an exit
+    // clean-up) must not unwind a second time, which would escape this method.
+    exitThrown = true;
     Thread.interrupted();
     die(reason, crash, true);
     mailbox.clear();

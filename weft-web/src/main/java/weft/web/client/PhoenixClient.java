@@ -70,7 +70,11 @@ public final class PhoenixClient implements AutoCloseable {
   private int opens;
 
   private PhoenixClient(
-      URI endpoint, Map<String, String> params, ClientOptions options, HttpClient http) {
+      URI endpoint,
+      Map<String, String> params,
+      ClientOptions options,
+      HttpClient http,
+      boolean ownHttp) {
     StringBuilder q = new StringBuilder("vsn=").append(V2Serializer.VSN);
     params.forEach((k, v) ->
         q.append('&')
@@ -79,8 +83,8 @@ public final class PhoenixClient implements AutoCloseable {
             .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
     this.uri = URI.create(endpoint.toString().replaceAll("/$", "") + "/websocket?" + q);
     this.options = options;
-    this.ownHttp = http == null;
-    this.http = http != null ? http : HttpClient.newHttpClient();
+    this.ownHttp = ownHttp;
+    this.http = http;
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("phoenix-client").factory());
@@ -96,7 +100,7 @@ public final class PhoenixClient implements AutoCloseable {
    */
   public static PhoenixClient connect(
       URI endpoint, Map<String, String> params, ClientOptions options) {
-    return connect(endpoint, params, options, null);
+    return started(new PhoenixClient(endpoint, params, options, HttpClient.newHttpClient(), true));
   }
 
   /**
@@ -105,12 +109,17 @@ public final class PhoenixClient implements AutoCloseable {
    * @param endpoint the socket's URL without {@code /websocket}
    * @param params the connect params
    * @param options timings
-   * @param http the HTTP client to use, or null for a client of its own
+   * @param http the HTTP client to use (not closed with this client)
    * @return the client
    */
   public static PhoenixClient connect(
       URI endpoint, Map<String, String> params, ClientOptions options, HttpClient http) {
-    PhoenixClient c = new PhoenixClient(endpoint, params, options, http);
+    return started(
+        new PhoenixClient(
+            endpoint, params, options, java.util.Objects.requireNonNull(http, "http"), false));
+  }
+
+  private static PhoenixClient started(PhoenixClient c) {
     c.loop.execute(c::open);
     return c;
   }

@@ -13,6 +13,9 @@ public final class InMemoryBus {
 
   private final Map<String, PubSubAdapter.Receiver> nodes = new ConcurrentHashMap<>();
 
+  /** Creates an empty bus. */
+  public InMemoryBus() {}
+
   /**
    * A new adapter on this bus, for one node.
    *

@@ -1,0 +1,2 @@
+/** The chat's Flyway migrations (SQL resources; no classes). */
+package db.chat;

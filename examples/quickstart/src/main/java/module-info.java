@@ -1,0 +1,4 @@
+/** The quickstart: a supervised counter GenServer. */
+module weft.examples.quickstart {
+  requires weft.core;
+}
