@@ -1,6 +1,8 @@
 package weft.web.channel;
 
+import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
+import weft.web.pubsub.MessageCodec;
 
 /**
  * A channel broadcast as it travels through PubSub to the sockets subscribed to its topic
@@ -33,6 +35,31 @@ public final class Broadcast {
     this.event = java.util.Objects.requireNonNull(event, "event");
     this.payload = V2Serializer.toJson(payload);
   }
+
+  /** A broadcast read from its V2 text: the text is kept, so this node does not encode it again. */
+  private Broadcast(Frame frame, String text) {
+    this(frame.topic(), frame.event(), frame.payload());
+    this.text = text;
+  }
+
+  /**
+   * How channel broadcasts cross between nodes ({@code weft.channel.broadcast}): their V2 text
+   * frame, which the receiving node writes to its sockets as it is. Sockets register it on their
+   * PubSub.
+   */
+  public static final MessageCodec<Broadcast> CODEC =
+      new MessageCodec<>(
+          "weft.channel.broadcast",
+          Broadcast.class,
+          b -> b.text().getBytes(StandardCharsets.UTF_8),
+          bytes -> {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            Frame f = V2Serializer.decodeText(text);
+            if (f.joinRef() != null || f.ref() != null) {
+              throw new IllegalArgumentException("a broadcast frame has no join_ref or ref");
+            }
+            return new Broadcast(f, text);
+          });
 
   /** The topic. */
   public String topic() {

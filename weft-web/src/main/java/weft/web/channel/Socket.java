@@ -45,6 +45,7 @@ public final class Socket {
       SocketOptions options,
       RateLimits rateLimits) {
     this.pubsub = pubsub;
+    pubsub.register(Broadcast.CODEC);
     this.handler = handler;
     this.routes = List.copyOf(routes);
     this.options = options;
@@ -76,6 +77,7 @@ public final class Socket {
   public static void broadcast(PubSub pubsub, String topic, String event, Object payload) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(event, "event");
+    pubsub.register(Broadcast.CODEC);
     pubsub.broadcast(topic, new Broadcast(topic, event, payload));
   }
 

@@ -4,6 +4,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import weft.genserver.CallResult;
 import weft.genserver.From;
@@ -14,6 +18,7 @@ import weft.process.Down;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.web.channel.Broadcast;
+import weft.web.pubsub.MessageCodec;
 import weft.web.pubsub.PubSub;
 
 /*
@@ -44,6 +49,71 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
   /** A replica's state, published to the other nodes. */
   record Published(PresenceState.Replica replica) {}
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * How a replica crosses between nodes ({@code weft.presence.replica}): JSON {@code {"replica",
+   * "version", "entries": [{"topic", "key", "ref", "prev_ref", "meta"}]}}.
+   */
+  static final MessageCodec<Published> CODEC =
+      new MessageCodec<>(
+          "weft.presence.replica",
+          Published.class,
+          p -> {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("replica", p.replica().replica());
+            root.put("version", p.replica().version());
+            ArrayNode entries = root.putArray("entries");
+            for (PresenceState.Entry e : p.replica().entries().values()) {
+              ObjectNode n = entries.addObject();
+              n.put("topic", e.topic());
+              n.put("key", e.key());
+              n.put("ref", e.ref());
+              if (e.prevRef() != null) {
+                n.put("prev_ref", e.prevRef());
+              }
+              n.set("meta", e.meta());
+            }
+            return JSON.writeValueAsBytes(root);
+          },
+          bytes -> {
+            JsonNode root;
+            try {
+              root = JSON.readTree(bytes);
+            } catch (JacksonException e) {
+              throw new IllegalArgumentException(
+                  "a replica is not JSON: " + e.getOriginalMessage());
+            }
+            Map<String, PresenceState.Entry> entries = new HashMap<>();
+            for (JsonNode n : root.path("entries")) {
+              if (!(n.get("meta") instanceof ObjectNode meta)) {
+                throw new IllegalArgumentException("a presence entry without a meta object");
+              }
+              PresenceState.Entry e =
+                  new PresenceState.Entry(
+                      text(n, "topic"),
+                      text(n, "key"),
+                      text(n, "ref"),
+                      n.hasNonNull("prev_ref") ? text(n, "prev_ref") : null,
+                      meta);
+              entries.put(e.ref(), e);
+            }
+            if (!root.path("version").canConvertToLong()) {
+              throw new IllegalArgumentException("a replica without a version");
+            }
+            return new Published(
+                new PresenceState.Replica(
+                    text(root, "replica"), root.path("version").asLong(), entries));
+          });
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isString()) {
+      throw new IllegalArgumentException("presence field " + field + " is not a string");
+    }
+    return v.asString();
+  }
 
   private record Tick() {}
 
@@ -78,6 +148,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
       monitoring.add(pid);
       Process.monitor(pid);
     }
+    pubsub.register(CODEC);
     pubsub.subscribe(TOPIC);
     Process.sendInterval(Process.self(), new Tick(), options.heartbeat());
     return InitResult.ok(this);

@@ -2,12 +2,15 @@ package weft.web.pubsub;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import weft.web.pubsub.spi.Envelope;
 import weft.web.pubsub.spi.PubSubAdapter;
 
 /**
  * Joins the PubSubs of several nodes in one JVM, for tests and simulations: each node gets an
  * adapter from {@link #adapter()}, and a broadcast on one reaches the subscribers of all. Delivery
- * is synchronous and in order.
+ * is synchronous and in order. Each envelope goes through its wire form ({@link Envelope#toBytes()}
+ * and back) for every node, so that tests with several nodes in one JVM exercise the codecs as a
+ * real cluster would.
  */
 public final class InMemoryBus {
 
@@ -34,10 +37,11 @@ public final class InMemoryBus {
       }
 
       @Override
-      public void publish(String topic, Object message) {
+      public void publish(Envelope envelope) {
+        byte[] wire = envelope.toBytes();
         nodes.forEach((id, receiver) -> {
           if (!id.equals(self)) {
-            receiver.deliver(topic, message);
+            receiver.deliver(Envelope.fromBytes(wire));
           }
         });
       }

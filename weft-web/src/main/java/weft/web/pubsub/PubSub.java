@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.process.Ref;
+import weft.web.pubsub.spi.Envelope;
 import weft.web.pubsub.spi.PubSubAdapter;
 
 /**
@@ -33,6 +34,12 @@ import weft.web.pubsub.spi.PubSubAdapter;
  * Fastlane}, a call to the fastlane. Order is kept per broadcaster and topic. Delivery is at most
  * once: a subscriber that ends misses what follows.
  *
+ * <h2>Between nodes</h2>
+ *
+ * With an adapter, each broadcast is encoded once by its type's {@link MessageCodec} into an {@link
+ * Envelope} for all the other nodes, which decode it once and deliver it to their own subscribers.
+ * Every type broadcast must have a codec ({@link #register}); local delivery needs none.
+ *
  * <h2>Design</h2>
  *
  * Subscriptions are spread over shards by subscriber, each a concurrent map from topic to that
@@ -53,6 +60,10 @@ public final class PubSub {
   // pid -> topics it subscribed to, and its exit hook; guarded by `owners`.
   private final Map<Pid, Set<String>> owners = new HashMap<>();
   private final Map<Pid, Ref> hooks = new HashMap<>();
+  // What crosses nodes: codecs by class (to send) and by wire type (to receive).
+  private final Map<Class<?>, MessageCodec<?>> codecsByClass = new ConcurrentHashMap<>();
+  private final Map<String, MessageCodec<?>> codecsByType = new ConcurrentHashMap<>();
+  private final Set<String> unknownTypes = ConcurrentHashMap.newKeySet();
 
   private PubSub(String name, int shardCount, PubSubAdapter adapter) {
     this.name = name;
@@ -62,7 +73,16 @@ public final class PubSub {
       s.add(new ConcurrentHashMap<>());
     }
     this.shards = List.copyOf(s);
+    register(TEXT);
   }
+
+  /** Text crosses nodes as UTF-8 ({@code weft.text}): every PubSub knows it. */
+  private static final MessageCodec<String> TEXT =
+      new MessageCodec<>(
+          "weft.text",
+          String.class,
+          t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
 
   /**
    * Starts a PubSub for a single node (no adapter: broadcasts stay in this JVM).
@@ -93,7 +113,7 @@ public final class PubSub {
             Math.max(1, Runtime.getRuntime().availableProcessors()),
             adapter);
     if (adapter != null) {
-      adapter.start(name, p::localBroadcast);
+      adapter.start(name, p::receive);
     }
     return p;
   }
@@ -209,16 +229,51 @@ public final class PubSub {
   }
 
   /**
+   * Registers how a type of message crosses between nodes. Needed, with an adapter, for every type
+   * this node broadcasts; channel broadcasts and presence register their own. Registering the same
+   * type and class again does nothing.
+   *
+   * @param codec the codec
+   * @throws IllegalArgumentException if the wire type or the class already has another codec
+   */
+  public void register(MessageCodec<?> codec) {
+    Objects.requireNonNull(codec, "codec");
+    synchronized (codecsByType) {
+      MessageCodec<?> byType = codecsByType.get(codec.type());
+      MessageCodec<?> byClass = codecsByClass.get(codec.javaType());
+      if (byType == null && byClass == null) {
+        codecsByType.put(codec.type(), codec);
+        codecsByClass.put(codec.javaType(), codec);
+        return;
+      }
+      if (byType != null
+          && byType.javaType() == codec.javaType()
+          && byClass != null
+          && byClass.type().equals(codec.type())) {
+        return;
+      }
+      throw new IllegalArgumentException(
+          "codec "
+              + codec.type()
+              + " for "
+              + codec.javaType().getName()
+              + " clashes with "
+              + (byType != null ? byType : byClass));
+    }
+  }
+
+  /**
    * Sends a message to every subscriber of the topic, on every node.
    *
    * @param topic the topic
    * @param message the message
+   * @throws IllegalArgumentException if other nodes are joined and no codec is {@linkplain
+   *     #register registered} for the message's class (nothing is delivered)
    */
   public void broadcast(String topic, Object message) {
+    Envelope out = envelope(topic, message);
     localBroadcast(topic, message);
-    if (adapter != null) {
-      adapter.publish(topic, message);
-    }
+    publish(out);
   }
 
   /**
@@ -228,12 +283,77 @@ public final class PubSub {
    * @param from the process not to deliver to
    * @param topic the topic
    * @param message the message
+   * @throws IllegalArgumentException as {@link #broadcast}
    */
   public void broadcastFrom(Pid from, String topic, Object message) {
+    Envelope out = envelope(topic, message);
     dispatch(topic, message, from);
-    if (adapter != null) {
-      adapter.publish(topic, message);
+    publish(out);
+  }
+
+  /** The message encoded once for all other nodes, or null on a single node. */
+  private Envelope envelope(String topic, Object message) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(message, "message");
+    if (adapter == null) {
+      return null;
     }
+    MessageCodec<?> codec = codecsByClass.get(message.getClass());
+    if (codec == null) {
+      throw new IllegalArgumentException(
+          "no codec for "
+              + message.getClass().getName()
+              + " to send it to other nodes; register one with PubSub.register"
+              + " (MessageCodec.json for records)");
+    }
+    return new Envelope(name, topic, codec.type(), codec.encodeUnchecked(message));
+  }
+
+  private void publish(Envelope out) {
+    if (out == null) {
+      return;
+    }
+    try {
+      adapter.publish(out);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "PubSub {}: the adapter refused a broadcast on {}: {}", name, out.topic(), e.toString());
+    }
+  }
+
+  /** What the adapter received from another node: decoded once, delivered to this node. */
+  private void receive(Envelope in) {
+    if (in.origin().equals(name)) {
+      return; // our own, echoed by the engine
+    }
+    MessageCodec<?> codec = codecsByType.get(in.type());
+    if (codec == null) {
+      if (unknownTypes.add(in.type())) {
+        LOG.warn(
+            "PubSub {}: no codec for message type {} from node {}; dropping such messages",
+            name,
+            in.type(),
+            in.origin());
+      }
+      return;
+    }
+    Object message;
+    try {
+      message = codec.decoder().apply(in.body());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "PubSub {}: a {} from node {} could not be read: {}",
+          name,
+          in.type(),
+          in.origin(),
+          e.toString());
+      return;
+    }
+    if (message == null) {
+      LOG.warn("PubSub {}: the {} codec decoded nothing; dropped", name, in.type());
+      return;
+    }
+    localBroadcast(in.topic(), message);
   }
 
   /**

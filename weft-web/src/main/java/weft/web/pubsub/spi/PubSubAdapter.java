@@ -1,13 +1,24 @@
 package weft.web.pubsub.spi;
 
 /**
- * Carries broadcasts between nodes. The local PubSub hands every non-local broadcast to its
- * adapter, and delivers locally what the adapter receives from other nodes. A single node needs
- * none; a cluster uses one backed by a shared engine (Redis, PostgreSQL), never a home-made
- * protocol.
+ * Carries broadcasts between nodes: the seam a cluster engine (Redis, NATS, PostgreSQL) plugs into,
+ * as Phoenix.PubSub's adapters. The local PubSub encodes every broadcast once into an {@link
+ * Envelope} and hands it to its adapter; the adapter delivers to {@link Receiver} what the other
+ * nodes sent. A single node needs no adapter.
  *
- * <p>Implementations must be thread-safe; {@link #publish} must not block for long (queue and
- * return).
+ * <p>What an implementation must do (weft-test's {@code PubSubAdapterContract} checks it):
+ *
+ * <ul>
+ *   <li>deliver each envelope {@linkplain #publish published} by a node to every other started node
+ *       once, and not to the node that published it;
+ *   <li>keep the order of one node's envelopes on one topic;
+ *   <li>carry the bytes unchanged (use {@link Envelope#toBytes()} and {@link
+ *       Envelope#fromBytes(byte[])} on the wire);
+ *   <li>never block the caller of {@link #publish} for long: queue and return (an engine that is
+ *       down must not stall a channel process); what cannot be sent is dropped and logged, as
+ *       Phoenix.PubSub's delivery is at most once;
+ *   <li>be thread-safe; call the receiver from any thread, one envelope at a time per topic.
+ * </ul>
  */
 public interface PubSubAdapter {
 
@@ -15,30 +26,31 @@ public interface PubSubAdapter {
   @FunctionalInterface
   interface Receiver {
     /**
-     * Delivers a broadcast from another node to this node's subscribers.
+     * Delivers an envelope from another node to this node's subscribers. Does not block; a
+     * malformed or unknown message is logged and dropped by the receiver.
      *
-     * @param topic the topic
-     * @param message the message
+     * @param envelope the envelope
      */
-    void deliver(String topic, Object message);
+    void deliver(Envelope envelope);
   }
 
   /**
    * Starts the adapter for one node.
    *
-   * @param nodeId a name unique in the cluster, so that a node ignores its own broadcasts
-   * @param receiver where to deliver broadcasts from other nodes
+   * @param nodeId a name unique in the cluster, the {@link Envelope#origin()} of what it publishes
+   * @param receiver where to deliver what the other nodes publish
+   * @throws IllegalArgumentException if another node with this id is on the same cluster and the
+   *     engine can tell
    */
   void start(String nodeId, Receiver receiver);
 
   /**
-   * Sends a broadcast to the other nodes.
+   * Sends an envelope to the other nodes.
    *
-   * @param topic the topic
-   * @param message the message (must be serialisable by the adapter)
+   * @param envelope the envelope; its origin is this node's id
    */
-  void publish(String topic, Object message);
+  void publish(Envelope envelope);
 
-  /** Stops the adapter. */
+  /** Stops the adapter: nothing more is delivered to its receiver. Idempotent. */
   void stop();
 }
