@@ -1,16 +1,11 @@
 package weft.testing;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import weft.process.Down;
@@ -51,10 +46,7 @@ public final class Probe implements AutoCloseable {
 
   private final Node node;
   private final Pid pid;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition arrived = lock.newCondition();
-  // Guarded by lock.
-  private final List<Object> messages = new ArrayList<>();
+  private final Inbox<Object> messages = new Inbox<>();
 
   private Probe(Node node) {
     this.node = node;
@@ -73,13 +65,7 @@ public final class Probe implements AutoCloseable {
                 result.completeExceptionally(e);
               }
             } else {
-              lock.lock();
-              try {
-                messages.add(m);
-                arrived.signalAll();
-              } finally {
-                lock.unlock();
-              }
+              messages.add(m);
             }
           }
         });
@@ -180,8 +166,8 @@ public final class Probe implements AutoCloseable {
   public void expectNoMessage(Duration window) {
     Object m;
     try {
-      m = take(x -> true, window, null);
-    } catch (NoMessage expected) {
+      m = take(x -> true, window, "");
+    } catch (Inbox.Timeout expected) {
       return;
     }
     throw new AssertionError("expected no message within " + window + " but got " + m);
@@ -244,38 +230,7 @@ public final class Probe implements AutoCloseable {
     }
   }
 
-  /** Removes and returns the first message that matches, waiting up to the timeout. */
   private Object take(Predicate<Object> match, Duration timeout, String failure) {
-    long left = timeout.toNanos();
-    lock.lock();
-    try {
-      while (true) {
-        for (Iterator<Object> it = messages.iterator(); it.hasNext(); ) {
-          Object m = it.next();
-          if (match.test(m)) {
-            it.remove();
-            return m;
-          }
-        }
-        if (left <= 0) {
-          throw new NoMessage(failure + " within " + timeout + "; the probe holds " + messages);
-        }
-        left = arrived.awaitNanos(left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Nothing matching arrived in time. */
-  private static final class NoMessage extends AssertionError {
-    @java.io.Serial private static final long serialVersionUID = 1L;
-
-    NoMessage(String message) {
-      super(message);
-    }
+    return messages.take(match, timeout, failure + " (the probe " + pid + ")");
   }
 }

@@ -1,20 +1,16 @@
 package weft.test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import weft.process.ExitReason;
 import weft.process.Node;
 import weft.process.Pid;
+import weft.testing.Inbox;
 import weft.web.channel.Broadcast;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.Frame;
@@ -224,7 +220,7 @@ public final class ChannelTester implements AutoCloseable {
       Frame f =
           transport.take(x -> x.topic().equals(topic) && x.event().equals(event), timeout, "");
       throw new AssertionError("unexpected " + event + " on " + topic + ": " + f);
-    } catch (NoFrame expected) {
+    } catch (Inbox.Timeout expected) {
       // as it should be
     }
   }
@@ -256,31 +252,14 @@ public final class ChannelTester implements AutoCloseable {
     node.exit(observer, ExitReason.KILL);
   }
 
-  /** Thrown when nothing matching arrived in time. */
-  private static final class NoFrame extends AssertionError {
-    @java.io.Serial private static final long serialVersionUID = 1L;
-
-    NoFrame(String message) {
-      super(message);
-    }
-  }
-
   /** The in-memory transport: what the server would have sent to the client. */
   private static final class Memory implements Transport {
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final List<Frame> frames = new ArrayList<>();
-    private final List<Broadcast> broadcasts = new ArrayList<>();
+    private final Inbox<Frame> frames = new Inbox<>();
+    private final Inbox<Broadcast> broadcasts = new Inbox<>();
 
     @Override
     public void send(Frame frame) {
-      lock.lock();
-      try {
-        frames.add(frame);
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      frames.add(frame);
     }
 
     @Override
@@ -298,47 +277,15 @@ public final class ChannelTester implements AutoCloseable {
     public void close(int code, String reason) {}
 
     void broadcast(Broadcast b) {
-      lock.lock();
-      try {
-        broadcasts.add(b);
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      broadcasts.add(b);
     }
 
     Frame take(Predicate<Frame> match, Duration timeout, String what) {
-      return await(frames, match, timeout, "no " + what);
+      return frames.take(match, timeout, "no " + what);
     }
 
     Broadcast takeBroadcast(Predicate<Broadcast> match, Duration timeout) {
-      return await(broadcasts, match, timeout, "no matching broadcast");
-    }
-
-    /** Removes and returns the first element that matches, waiting up to the timeout. */
-    private <T> T await(List<T> list, Predicate<T> match, Duration timeout, String failure) {
-      long left = timeout.toNanos();
-      lock.lock();
-      try {
-        while (true) {
-          for (Iterator<T> it = list.iterator(); it.hasNext(); ) {
-            T item = it.next();
-            if (match.test(item)) {
-              it.remove();
-              return item;
-            }
-          }
-          if (left <= 0) {
-            throw new NoFrame(failure + " within " + timeout + "; received: " + list);
-          }
-          left = changed.awaitNanos(left);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      } finally {
-        lock.unlock();
-      }
+      return broadcasts.take(match, timeout, "no matching broadcast");
     }
   }
 }
