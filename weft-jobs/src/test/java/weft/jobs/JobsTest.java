@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +29,7 @@ import weft.process.Node;
 import weft.store.Sql;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.testing.ManualClock;
 
 /** The job queue on SQLite and on PostgreSQL, with a clock the tests move by hand. */
 class JobsTest {
@@ -41,28 +39,10 @@ class JobsTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   /** A clock the test moves. */
-  static final class ManualClock extends Clock {
-    volatile Instant now = Instant.parse("2026-06-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @TempDir Path dir;
+
   private final Node node = Node.start("jobs");
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-06-01T00:00:00Z"));
   private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
   private final List<Runnable> cleanup = new ArrayList<>();
   private Store store;
@@ -299,10 +279,10 @@ class JobsTest {
     long id = jobs.insert(JobSpec.of(flaky, Map.of()));
     await(id, JobState.RETRYABLE);
     Job afterFirst = jobs.job(id).orElseThrow();
-    assertThat(afterFirst.scheduledAt()).isEqualTo(clock.now.plusSeconds(10));
+    assertThat(afterFirst.scheduledAt()).isEqualTo(clock.instant().plusSeconds(10));
     assertThat(afterFirst.errors().get(0).path("error").asString()).contains("flaky on attempt 1");
     for (int i = 0; i < 2; i++) {
-      clock.now = clock.now.plusSeconds(11);
+      clock.advance(Duration.ofSeconds(11));
       jobs.wakeAll();
       await(id, i == 0 ? JobState.RETRYABLE : JobState.COMPLETED);
     }
@@ -356,11 +336,11 @@ class JobsTest {
     start(backend, Map.of("default", 5), snoozer);
     long later = jobs.insert(JobSpec.of(snoozer, Map.of()).scheduleIn(Duration.ofHours(1)));
     assertThat(jobs.job(later).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
-    clock.now = clock.now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     jobs.wakeAll();
     await(later, JobState.SCHEDULED); // snoozed, attempt given back
     assertThat(jobs.job(later).orElseThrow().attempt()).isZero();
-    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    clock.advance(Duration.ofMinutes(6));
     jobs.wakeAll();
     await(later, JobState.COMPLETED);
   }
@@ -468,7 +448,7 @@ class JobsTest {
     long afterCancel =
         jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2))).unique(period));
     assertThat(afterCancel).as("a cancelled job does not block").isNotEqualTo(first);
-    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    clock.advance(Duration.ofMinutes(6));
     long later =
         jobs.insert(JobSpec.of(ok, Map.of("a", 1, "b", Map.of("x", 1, "y", 2))).unique(period));
     assertThat(later).as("outside the period").isNotEqualTo(afterCancel);
@@ -478,7 +458,7 @@ class JobsTest {
   @ValueSource(strings = {"sqlite", "postgres"})
   void cronInsertsItsJobOncePerTickAcrossNodes(String backend) throws Exception {
     Ok ok = new Ok();
-    clock.now = Instant.parse("2026-06-01T00:00:30Z");
+    clock.set(Instant.parse("2026-06-01T00:00:30Z"));
     List<CronEntry> cron = List.of(new CronEntry("five", "*/5 * * * *", JobSpec.of(ok, Map.of())));
     start(backend, cron, Map.of("other", 1), ok);
     jobs.tickCron();
@@ -491,9 +471,9 @@ class JobsTest {
             List.of(ok));
     second.tickCron();
     assertThat(waiting("default")).as("one job for the 00:00 tick").isEqualTo(1);
-    clock.now = Instant.parse("2026-06-01T00:03:00Z");
+    clock.set(Instant.parse("2026-06-01T00:03:00Z"));
     assertThat(jobs.tickCron()).isEmpty();
-    clock.now = Instant.parse("2026-06-01T00:05:10Z");
+    clock.set(Instant.parse("2026-06-01T00:05:10Z"));
     second.tickCron();
     jobs.tickCron();
     assertThat(waiting("default")).as("one more for the 00:05 tick").isEqualTo(2);
@@ -513,7 +493,7 @@ class JobsTest {
   void jobsOfANodeNotHeardFromAreRescued(String backend) throws Exception {
     Ok ok = new Ok();
     long jobId = leftExecuting(backend, ok, "node-dead");
-    long stale = clock.now.minus(Duration.ofMinutes(2)).toEpochMilli();
+    long stale = clock.instant().minus(Duration.ofMinutes(2)).toEpochMilli();
     store.transaction(c ->
         Sql.update(c, "insert into weft_job_nodes (name, seen_at) values ('node-dead', ?)", stale));
     restart(ok);
@@ -587,7 +567,7 @@ class JobsTest {
     // Stopped first: its own maintenance loop prunes too, and could take the three first.
     jobs.stop(Duration.ofSeconds(1));
     jobs = null;
-    clock.now = clock.now.plus(Duration.ofDays(8));
+    clock.advance(Duration.ofDays(8));
     var table = new weft.jobs.internal.JobTable(store, clock);
     int pruned = table.prune(Duration.ofDays(7));
     assertThat(pruned).isEqualTo(3);
@@ -603,10 +583,10 @@ class JobsTest {
             c -> c.withRescueAfter(Duration.ofMillis(200)).withPruneAfter(Duration.ofDays(2)), ok);
     long id = jobs.insert(JobSpec.of(ok, Map.of()));
     await(id, JobState.COMPLETED);
-    clock.now = clock.now.plus(Duration.ofDays(1));
+    clock.advance(Duration.ofDays(1));
     long fresh = jobs.insert(JobSpec.of(ok, Map.of()));
     await(fresh, JobState.COMPLETED);
-    clock.now = clock.now.plus(Duration.ofDays(1)).plusSeconds(1);
+    clock.advance(Duration.ofDays(1).plusSeconds(1));
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (jobs.job(id).isPresent()) {
       assertThat(System.nanoTime()).as("job %d pruned in time", id).isLessThan(deadline);

@@ -2,12 +2,11 @@ package weft.web.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import weft.testing.ManualClock;
 import weft.testing.Seeds;
 
 class TokensTest {
@@ -15,50 +14,31 @@ class TokensTest {
   private static final String SECRET = "a-secret-key-base-of-at-least-32-characters";
 
   /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   record User(String name, int id) {}
 
   @Test
   void signedDataVerifiesUntilItExpires() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     Tokens tokens = new Tokens(SECRET, clock);
     String token = tokens.sign("user socket", new User("ada", 1));
     assertThat(tokens.verify("user socket", token, Duration.ofHours(1), User.class))
         .isEqualTo(new Tokens.Valid<>(new User("ada", 1)));
-    clock.now = clock.now.plus(Duration.ofHours(2));
+    clock.advance(Duration.ofHours(2));
     assertThat(tokens.verify("user socket", token, Duration.ofHours(1), User.class))
         .isInstanceOf(Tokens.Expired.class);
   }
 
   @Test
   void aTokenSignedInTheFutureIsInvalidBeyondTheSkew() {
-    ManualClock clock = new ManualClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     Tokens tokens = new Tokens(SECRET, clock);
-    clock.now = clock.now.plus(Duration.ofDays(30));
+    clock.advance(Duration.ofDays(30));
     String ahead = tokens.sign("user socket", new User("ada", 1));
     String near = tokens.sign("s", "x");
-    clock.now = clock.now.minus(Duration.ofDays(30));
+    clock.advance(Duration.ofDays(30).negated());
     assertThat(tokens.verify("user socket", ahead, Duration.ofDays(365), User.class))
         .isInstanceOf(Tokens.Invalid.class);
-    clock.now = clock.now.plus(Duration.ofDays(30)).minus(Tokens.FUTURE_SKEW);
+    clock.advance(Duration.ofDays(30).minus(Tokens.FUTURE_SKEW));
     assertThat(tokens.verify("s", near, Duration.ofHours(1), String.class))
         .as("within the skew")
         .isEqualTo(new Tokens.Valid<>("x"));
