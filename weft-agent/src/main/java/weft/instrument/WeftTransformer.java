@@ -204,8 +204,10 @@ final class WeftTransformer implements ClassFileTransformer {
    * package to it. That package is exported to no one in weft.core's descriptor, so no code can
    * compile against it; only instrumented code reaches it.
    */
-  private void canCallWeft(Module module) {
-    if (module == target || !reading.add(module)) {
+  private synchronized void canCallWeft(Module module) {
+    // Marked only once both redefinitions are done: a second class of the same module loading on
+    // another thread waits here instead of running a yield point it cannot yet reach.
+    if (module == target || reading.contains(module)) {
       return;
     }
     if (module.isNamed() && !module.canRead(target)) {
@@ -216,5 +218,6 @@ final class WeftTransformer implements ClassFileTransformer {
       inst.redefineModule(
           target, Set.of(), Map.of(pkg, Set.of(module)), Map.of(), Set.of(), Map.of());
     }
+    reading.add(module);
   }
 }

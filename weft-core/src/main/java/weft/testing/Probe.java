@@ -69,7 +69,12 @@ public final class Probe implements AutoCloseable {
             }
           }
         });
-    await(trapping);
+    try {
+      await(trapping);
+    } catch (AssertionError e) {
+      node.exit(pid, ExitReason.KILL);
+      throw e;
+    }
   }
 
   /**
@@ -182,6 +187,7 @@ public final class Probe implements AutoCloseable {
    * @throws AssertionError if no {@link Down} for it arrives in time
    */
   public ExitReason expectDown(Pid target, Duration timeout) {
+    Objects.requireNonNull(target, "target");
     return ((Down) take(m -> m instanceof Down d && d.pid().equals(target), timeout, "no Down"))
         .reason();
   }
@@ -196,6 +202,7 @@ public final class Probe implements AutoCloseable {
    * @throws AssertionError if no {@link Exit} from it arrives in time
    */
   public ExitReason expectExit(Pid from, Duration timeout) {
+    Objects.requireNonNull(from, "from");
     return ((Exit) take(m -> m instanceof Exit e && e.from().equals(from), timeout, "no Exit"))
         .reason();
   }

@@ -191,4 +191,24 @@ class LinkAndMonitorTest {
     assertThat(node.awaitExit(p, WAIT)).isEqualTo(ExitReason.KILLED);
     assertThat(node.isAlive(p)).isFalse();
   }
+
+  @Test
+  void anExitCallbackThatThrowsDoesNotKeepTheDeathFromMonitorsAndLinks() throws Exception {
+    try (weft.testing.Probe probe = weft.testing.Probe.start(node)) {
+      Pid dying =
+          node.spawn(() -> {
+            Process.atExit(
+                Process.self(),
+                reason -> {
+                  throw new IllegalStateException("a bad clean-up");
+                });
+            Process.receive(String.class);
+          });
+      probe.monitor(dying);
+      probe.link(dying);
+      node.send(dying, "go");
+      assertThat(probe.expectDown(dying, Duration.ofSeconds(5))).isEqualTo(ExitReason.NORMAL);
+      assertThat(probe.expectExit(dying, Duration.ofSeconds(5))).isEqualTo(ExitReason.NORMAL);
+    }
+  }
 }

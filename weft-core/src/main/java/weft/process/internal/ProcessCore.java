@@ -338,7 +338,7 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
     for (Map.Entry<Ref, Watcher> e : toTell) {
       if (e.getValue() instanceof CallbackWatcher(Consumer<ExitReason> callback, boolean cleanup)
           && cleanup) {
-        callback.accept(reason);
+        runCallback(callback, reason);
       }
     }
     for (ProcessCore other : linked) {
@@ -377,6 +377,21 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
     return true;
   }
 
+  /**
+   * Runs an exit callback; what it throws is logged and lost, so that one bad callback cannot keep
+   * the links and monitors of a dead process from hearing of its death.
+   */
+  private void runCallback(Consumer<ExitReason> callback, ExitReason reason) {
+    try {
+      callback.accept(reason);
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError v) {
+        throw v;
+      }
+      CRASH_LOG.error("an exit callback of {} failed", this, e);
+    }
+  }
+
   private void tell(Ref ref, Watcher watcher, ExitReason reason) {
     switch (watcher) {
       case ProcessWatcher(ProcessCore p) -> {
@@ -385,7 +400,7 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
       }
       case CallbackWatcher(Consumer<ExitReason> callback, boolean cleanup) -> {
         if (!cleanup) {
-          callback.accept(reason);
+          runCallback(callback, reason);
         }
       }
     }

@@ -6,7 +6,10 @@ import weft.web.pubsub.MessageCodec;
 
 /**
  * A channel broadcast as it travels through PubSub to the sockets subscribed to its topic
- * (Phoenix's {@code %Phoenix.Socket.Broadcast{}}): a topic, an event and a JSON payload. Immutable.
+ * (Phoenix's {@code %Phoenix.Socket.Broadcast{}}): a topic, an event and a JSON payload. Its fields
+ * do not change; its payload node is shared by every process and connection that receives it (a
+ * {@link JsonNode} given to the constructor is kept as it is, not copied), so no one may modify it:
+ * {@code deepCopy()} it first.
  *
  * <p>Its V2 text frame is encoded at most once (the first connection that needs it pays; the others
  * reuse the same string), which is what makes fan-out to many sockets cheap. A {@link Transport}

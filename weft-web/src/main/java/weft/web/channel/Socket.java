@@ -90,9 +90,14 @@ public final class Socket {
    * @return the handler's answer; {@link ConnectResult#refuse()} if it threw
    */
   public ConnectResult connect(java.util.Map<String, String> params, ConnectInfo info) {
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(info, "info");
     try {
       return Objects.requireNonNull(handler.connect(params, info), "connect returned null");
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       org.slf4j.LoggerFactory.getLogger(Socket.class)
           .warn(
               "socket connect from {} failed: {}",

@@ -27,6 +27,7 @@ public final class InMemoryBus {
   public PubSubAdapter adapter() {
     return new PubSubAdapter() {
       private volatile String self;
+      private volatile Receiver mine;
 
       @Override
       public void start(String nodeId, Receiver receiver) {
@@ -34,6 +35,7 @@ public final class InMemoryBus {
           throw new IllegalArgumentException("node " + nodeId + " is already on this bus");
         }
         self = nodeId;
+        mine = receiver;
       }
 
       @Override
@@ -41,7 +43,13 @@ public final class InMemoryBus {
         byte[] wire = envelope.toBytes();
         nodes.forEach((id, receiver) -> {
           if (!id.equals(self)) {
-            receiver.deliver(Envelope.fromBytes(wire));
+            try {
+              receiver.deliver(Envelope.fromBytes(wire));
+            } catch (RuntimeException e) {
+              // As a real engine: one node's failure does not keep the others from the message.
+              org.slf4j.LoggerFactory.getLogger(InMemoryBus.class)
+                  .warn("node {} failed to take a broadcast: {}", id, e.toString());
+            }
           }
         });
       }
@@ -49,7 +57,7 @@ public final class InMemoryBus {
       @Override
       public void stop() {
         if (self != null) {
-          nodes.remove(self);
+          nodes.remove(self, mine); // not a newer node that reuses the id
         }
       }
     };

@@ -238,6 +238,9 @@ public final class PubSub {
    */
   public void register(MessageCodec<?> codec) {
     Objects.requireNonNull(codec, "codec");
+    if (codecsByClass.get(codec.javaType()) == codec) {
+      return; // the common case (every Socket.broadcast): no lock
+    }
     synchronized (codecsByType) {
       MessageCodec<?> byType = codecsByType.get(codec.type());
       MessageCodec<?> byClass = codecsByClass.get(codec.javaType());

@@ -60,6 +60,9 @@ class EnvelopePropertyTest {
             assertThat(expected.getMessage()).containsAnyOf("cut short", "not a version");
           }
         });
+    assertThatThrownBy(() -> new Envelope("node", "room:\uD800", "t", new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("surrogate");
     assertThatThrownBy(() -> Envelope.fromBytes(new byte[] {2, 0, 0}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("version");

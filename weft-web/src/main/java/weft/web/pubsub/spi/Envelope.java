@@ -34,7 +34,8 @@ public record Envelope(String origin, String topic, String type, byte[] body) {
    * Checks the fields.
    *
    * @throws NullPointerException if a field is null
-   * @throws IllegalArgumentException if a name is longer than {@link #MAX_NAME_BYTES} in UTF-8
+   * @throws IllegalArgumentException if a name is longer than {@link #MAX_NAME_BYTES} in UTF-8, or
+   *     holds an unpaired surrogate
    */
   public Envelope {
     Objects.requireNonNull(origin, "origin");
@@ -42,7 +43,7 @@ public record Envelope(String origin, String topic, String type, byte[] body) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(body, "body");
     for (String s : new String[] {origin, topic, type}) {
-      if (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      if (utf8(s).length > MAX_NAME_BYTES) {
         throw new IllegalArgumentException(
             "longer than " + MAX_NAME_BYTES + " bytes: " + s.substring(0, 40) + "...");
       }
@@ -58,7 +59,7 @@ public record Envelope(String origin, String topic, String type, byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 + body.length + topic.length());
     out.write(VERSION);
     for (String s : new String[] {origin, topic, type}) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      byte[] b = utf8(s);
       out.write(b.length >>> 8);
       out.write(b.length & 0xFF);
       out.writeBytes(b);
@@ -90,6 +91,21 @@ public record Envelope(String origin, String topic, String type, byte[] body) {
     String type = name(in, "type");
     return new Envelope(
         origin, topic, type, Arrays.copyOfRange(bytes, in.position(), bytes.length));
+  }
+
+  /** UTF-8, refusing what has none (an unpaired surrogate) instead of sending a '?'. */
+  private static byte[] utf8(String s) {
+    try {
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(java.nio.CharBuffer.wrap(s));
+      return Arrays.copyOf(b.array(), b.limit());
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("not valid text (an unpaired surrogate?)", e);
+    }
   }
 
   private static String name(ByteBuffer in, String what) {
