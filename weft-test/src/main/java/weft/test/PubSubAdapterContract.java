@@ -233,12 +233,12 @@ public abstract class PubSubAdapterContract {
           });
       assertEquals("subscribed", got.poll(timeout().toMillis(), TimeUnit.MILLISECONDS));
       // Until the nodes are joined, broadcasts may be lost: repeat the first one until one lands.
-      Object first1 = null;
-      for (int i = 0; first1 == null && i * 100L < timeout().toMillis(); i++) {
+      Object crossed = null;
+      for (int i = 0; crossed == null && i * 100L < timeout().toMillis(); i++) {
         one.broadcast("room:lobby", new Said("ada", "hello " + i));
-        first1 = got.poll(100, TimeUnit.MILLISECONDS);
+        crossed = got.poll(100, TimeUnit.MILLISECONDS);
       }
-      assertNotNull(first1, "no broadcast crossed from one node to the other");
+      assertNotNull(crossed, "no broadcast crossed from one node to the other");
       got.clear();
       one.broadcast("room:lobby", new Broadcast("room:lobby", "new_msg", Map.of("body", "hi")));
       Object b = got.poll(timeout().toMillis(), TimeUnit.MILLISECONDS);

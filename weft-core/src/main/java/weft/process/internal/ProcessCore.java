@@ -593,7 +593,7 @@ public final class ProcessCore implements Pid, Runnable, Thread.UncaughtExceptio
         return ref;
       }
       if (!settled) {
-        late().add(() -> callback.accept(ExitReason.NOPROC));
+        late().add(() -> runCallback(callback, ExitReason.NOPROC));
         return ref;
       }
     }

@@ -157,7 +157,8 @@ public final class Upgrade {
    * @param detachHttp removes the HTTP server's own handlers from the pipeline, on the event loop,
    *     just before the handshake
    * @param requestId the request's id, for the log
-   * @return false if connect refused (answer 403), true once the socket is done
+   * @return false if connect refused (answer 403); true otherwise, once the socket is done or the
+   *     handshake failed (nothing left to answer)
    */
   public static boolean connectAndServe(
       Socket socket,
