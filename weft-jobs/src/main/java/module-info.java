@@ -13,6 +13,7 @@ module weft.jobs {
   requires org.postgresql.jdbc;
 
   exports weft.jobs;
+  exports weft.jobs.engine;
 
   // The migrations are resources: Flyway (another module) reads them through the class loader.
   opens weft.jobs.migration;

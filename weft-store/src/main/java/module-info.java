@@ -14,4 +14,6 @@ module weft.store {
   requires flyway.core;
 
   exports weft.store;
+  // The PostgreSQL that tests and benchmarks share (one URL, one schema per run).
+  exports weft.store.testing;
 }

@@ -2,19 +2,15 @@ package weft.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import weft.jobs.Job;
 import weft.jobs.JobResult;
@@ -27,21 +23,20 @@ import weft.process.Node;
 import weft.store.Sql;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.store.testing.TestPostgres;
 
 /**
  * The job queue end to end: jobs per second (insert, fetch, run an empty worker, complete) at
  * concurrency 10 and 100, and the latency from insert to start, on SQLite and PostgreSQL. The
  * baseline is the same rows inserted and updated (to executing, then completed) by plain JDBC on
  * one thread, in the same run. PostgreSQL rows are skipped, with a message, when it cannot be
- * reached at 127.0.0.1:5432 (database {@code test}). Writes {@code jobs.csv}, {@code jobs.json} and
- * {@code jobs.png}.
+ * reached ({@link TestPostgres#url()}). Writes {@code jobs.csv}, {@code jobs.json} and {@code
+ * jobs.png}.
  */
 public final class JobsBench {
 
   private static final int JOBS = 5_000;
   private static final int LATENCY_SAMPLES = 200;
-  private static final String PG =
-      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2";
 
   private JobsBench() {}
 
@@ -68,11 +63,10 @@ public final class JobsBench {
     Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
     List<Result> results = new ArrayList<>();
     List<String> engines = new ArrayList<>(List.of("sqlite"));
-    if (pgReachable()) {
+    if (TestPostgres.reachable()) {
       engines.add("postgres");
     } else {
-      System.out.println(
-          "PostgreSQL at 127.0.0.1:5432 is not reachable: skipping the PostgreSQL rows");
+      System.out.println(TestPostgres.skipMessage("the PostgreSQL rows"));
     }
     for (String engine : engines) {
       double baseline = withStore(engine, JobsBench::plainJdbc);
@@ -113,18 +107,14 @@ public final class JobsBench {
     if (engine.equals("sqlite")) {
       config = StoreConfig.sqlite(dir.resolve("bench.db")).withMigrations();
     } else {
-      byte[] b = new byte[6];
-      ThreadLocalRandom.current().nextBytes(b);
-      schema = "weft_b_" + HexFormat.of().formatHex(b);
-      config = StoreConfig.url(PG).withSchema(schema).withMigrations().withPoolSize(20);
+      config = TestPostgres.freshSchema("weft_b_").withMigrations().withPoolSize(20);
+      schema = config.schema();
     }
     try (Store store = Store.open(config)) {
       return run.on(store);
     } finally {
       if (schema != null) {
-        try (Connection c = DriverManager.getConnection(PG)) {
-          c.createStatement().execute("drop schema if exists " + schema + " cascade");
-        }
+        TestPostgres.dropSchema(schema);
       }
     }
   }
@@ -247,13 +237,5 @@ public final class JobsBench {
             "create table plain_jobs (id "
                 + id
                 + ", state varchar(16) not null, args text not null)"));
-  }
-
-  private static boolean pgReachable() {
-    try (Connection c = DriverManager.getConnection(PG)) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
   }
 }

@@ -3,7 +3,6 @@ package weft.jobs;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,17 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import weft.jobs.internal.JobTable;
+import weft.jobs.engine.JobEngine;
+import weft.jobs.engine.JobNotifier;
+import weft.jobs.engine.SqlJobEngine;
+import weft.jobs.internal.Cron;
+import weft.jobs.internal.Lifeline;
+import weft.jobs.internal.Pruner;
 import weft.jobs.internal.QueueRunner;
-import weft.process.Exit;
 import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.store.Store;
-import weft.store.StoreConfig;
 import weft.store.StoreException;
 import weft.supervisor.ChildSpec;
 import weft.supervisor.Restart;
@@ -52,11 +53,15 @@ import weft.supervisor.SupervisorOptions;
  * another node's). Each attempt runs in its own process with its worker's timeout. On PostgreSQL
  * this node listens for new jobs before {@code start} returns.
  *
- * <h2>Engines</h2>
+ * <h2>Engines and parts</h2>
  *
- * On PostgreSQL several nodes share the queues ({@code FOR UPDATE SKIP LOCKED}); on SQLite one node
- * owns them. The tables are created by the module's own migrations, recorded apart from the
- * application's ({@code weft_jobs_schema_history}).
+ * Jobs are kept by a {@link JobEngine}: on PostgreSQL several nodes share the queues ({@code FOR
+ * UPDATE SKIP LOCKED}) and hear of each other's inserts ({@link JobNotifier}); on SQLite one node
+ * owns them; {@link JobEngine#inMemory()} keeps them in memory for tests. The SQL tables are
+ * created by the module's own migrations, recorded apart from the application's ({@code
+ * weft_jobs_schema_history}). This class is the facade; the processes it supervises are the queue
+ * runners, the cron, the lifeline (heartbeats and rescue of dead nodes' jobs), the pruner and the
+ * notifier's listener.
  */
 public final class Jobs implements AutoCloseable {
 
@@ -66,34 +71,36 @@ public final class Jobs implements AutoCloseable {
   public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
 
   private final JobsConfig config;
-  private final JobTable table;
-  private final Store store;
+  private final JobEngine engine;
+  private final JobNotifier notifier;
+  private final Cron cron;
+  private final Lifeline lifeline;
+  private final Pruner pruner;
   private final Map<String, QueueRunner> runners = new LinkedHashMap<>();
   private final Map<String, Pid> queues = new ConcurrentHashMap<>();
   private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
   private volatile Node node;
   private volatile Pid supervisor;
 
-  private Jobs(Store store, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
+  private Jobs(
+      JobEngine engine, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
     this.listeners.addAll(listeners);
     this.config = config;
-    this.store = store;
-    this.table = new JobTable(store, config.clock());
+    this.engine = engine;
+    this.notifier = engine.notifier();
     Map<String, Worker> byName = new HashMap<>();
     for (Worker w : workers) {
       if (byName.putIfAbsent(w.name(), w) != null) {
         throw new IllegalArgumentException("two workers are named " + w.name());
       }
     }
-    migrate(store);
-    int orphans = table.release(config.node());
-    if (orphans > 0) {
-      LOG.warn(
-          "{} job(s) of node {} were left executing by a previous run; made available again",
-          orphans,
-          config.node());
-    }
-    table.heartbeat(config.node());
+    engine.init();
+    this.cron = new Cron(engine, config.clock(), config.cron(), this::inserted);
+    this.lifeline =
+        new Lifeline(engine, config.clock(), config.node(), config.rescueAfter(), this::wakeAll);
+    this.pruner =
+        new Pruner(engine, config.clock(), config.pruneAfter(), config.rescueAfter().dividedBy(4));
+    lifeline.recoverOwn();
     config
         .queues()
         .forEach((queue, limit) ->
@@ -103,7 +110,8 @@ public final class Jobs implements AutoCloseable {
                     queue,
                     limit,
                     config.node(),
-                    table,
+                    engine,
+                    config.clock(),
                     Map.copyOf(byName),
                     config.pollInterval(),
                     this::emit,
@@ -113,11 +121,13 @@ public final class Jobs implements AutoCloseable {
 
   /**
    * The job processes as one supervisor (id {@code "jobs"}, one-for-one) to put in an application's
-   * tree: a process per queue ({@code "queue:<name>"}), the rescue and prune loop ({@code
-   * "maintenance"}), the cron ({@code "cron"}, when there are entries) and, on PostgreSQL, the
-   * listener for new jobs ({@code "notifications"}). A queue that crashes is started again: the
-   * attempts it left are killed and its jobs made available again. When the supervisor stops it,
-   * running jobs get {@link #SHUTDOWN_GRACE} to finish; the rest are released for another run.
+   * tree: a process per queue ({@code "queue:<name>"}), the heartbeat and rescue loop ({@code
+   * "lifeline"}), the pruner ({@code "pruner"}), the cron ({@code "cron"}, when there are entries)
+   * and, when the engine is shared between nodes, the listener for their new jobs ({@code
+   * "notifier"}; on PostgreSQL it LISTENs before the child counts as started). A queue that crashes
+   * is started again: the attempts it left are killed and its jobs made available again. When the
+   * supervisor stops it, running jobs get {@link #SHUTDOWN_GRACE} to finish; the rest are released
+   * for another run.
    *
    * @return the spec
    */
@@ -151,101 +161,13 @@ public final class Jobs implements AutoCloseable {
                     })
                 .withRestart(Restart.TRANSIENT)
                 .withShutdown(Shutdown.timeout(SHUTDOWN_GRACE.plusSeconds(5)))));
-    children.add(ChildSpec.worker("maintenance", () -> Process.spawnLink(this::maintain)));
+    children.add(lifeline.childSpec());
+    children.add(pruner.childSpec());
     if (!config.cron().isEmpty()) {
-      children.add(ChildSpec.worker("cron", () -> Process.spawnLink(this::cronLoop)));
+      children.add(cron.childSpec());
     }
-    if (store.kind() == StoreConfig.Kind.POSTGRES) {
-      children.add(
-          ChildSpec.worker(
-              "notifications",
-              () -> {
-                // LISTEN before the child counts as started: no insert after it is missed.
-                Connection c = openListener(store);
-                return Process.spawnLink(() -> listen(store, c));
-              }));
-    }
+    notifier.listener(this::wake).ifPresent(children::add);
     return children;
-  }
-
-  /** Opens a connection that LISTENs for new jobs, before start returns (none is missed after). */
-  private static Connection openListener(Store store) {
-    try {
-      Connection c = store.dataSource().getConnection();
-      c.setAutoCommit(true);
-      try (var st = c.createStatement()) {
-        st.execute("LISTEN weft_jobs");
-      }
-      return c;
-    } catch (SQLException e) {
-      LOG.warn("cannot listen for new jobs ({}); queues will poll", e.toString());
-      return null;
-    }
-  }
-
-  /**
-   * PostgreSQL LISTEN/NOTIFY: inserts on any node notify channel {@code weft_jobs} with the queue's
-   * name, and this process wakes that queue at once. Polling remains the safety net.
-   */
-  private void listen(Store store, Connection first) {
-    Process.label("JobNotifications");
-    Process.trapExit(true);
-    Connection next = first;
-    while (true) {
-      try (Connection c = next != null ? next : openListener(store)) {
-        next = null;
-        if (c == null) {
-          throw new SQLException("no connection");
-        }
-        var pg = c.unwrap(org.postgresql.PGConnection.class);
-        while (true) {
-          var notes = pg.getNotifications(500);
-          if (notes != null) {
-            for (var n : notes) {
-              wake(n.getParameter());
-            }
-          }
-          if (stopping(Duration.ZERO)) {
-            return; // the connection goes back to the pool before the supervisor goes on
-          }
-        }
-      } catch (SQLException e) {
-        if (stopping(Duration.ZERO)) {
-          return;
-        }
-        LOG.warn(
-            "job notifications lost ({}); polling meanwhile, listening again in 1 s", e.toString());
-        if (stopping(Duration.ofSeconds(1))) {
-          return;
-        }
-      }
-    }
-  }
-
-  /**
-   * For the loops that trap exits: waits up to {@code wait} for an exit signal from the supervisor;
-   * when one comes, ends the process with its reason (the loop's resources released by the
-   * unwinding), before the supervisor stops the next child or the application closes the store.
-   * Returns false otherwise.
-   */
-  private static boolean stopping(Duration wait) {
-    Optional<Exit> exit = Process.receive(Exit.class, wait);
-    if (exit.isPresent()) {
-      throw Process.exit(exit.get().reason()); // ends with the supervisor's reason (shutdown)
-    }
-    return false;
-  }
-
-  private void cronLoop() {
-    Process.label("JobCron");
-    Process.trapExit(true);
-    while (true) {
-      tickCron();
-      long millis = table.now().toEpochMilli();
-      if (stopping(Duration.ofMillis(60_000 - millis % 60_000 + 50))) {
-        return;
-      }
-    }
   }
 
   /**
@@ -255,26 +177,14 @@ public final class Jobs implements AutoCloseable {
    * @return the ids of the jobs inserted
    */
   public List<Long> tickCron() {
-    List<Long> inserted = new java.util.ArrayList<>();
-    Instant now = table.now();
-    for (CronEntry entry : config.cron()) {
-      entry
-          .lastTick(now)
-          .filter(tick -> !tick.isBefore(now.minus(Duration.ofMinutes(1))))
-          .flatMap(tick -> table.insertForTick(entry.name(), tick, entry.spec()))
-          .ifPresent(id -> {
-            inserted.add(id);
-            wake(entry.spec().queue());
-          });
-    }
-    return inserted;
+    return cron.tick();
   }
 
   /**
-   * Starts running jobs on this node.
+   * Starts running jobs on this node, in the store's database ({@link JobEngine#of(Store)}).
    *
    * @param node the node whose processes run the jobs
-   * @param store the database (its migrations are applied first)
+   * @param store the database (the job tables are created first)
    * @param config node name, queues, timings, clock
    * @param workers the workers this node can run
    * @return the running jobs
@@ -282,7 +192,7 @@ public final class Jobs implements AutoCloseable {
    * @throws IllegalArgumentException if two workers share a name
    */
   public static Jobs start(Node node, Store store, JobsConfig config, List<Worker> workers) {
-    return start(node, store, config, workers, List.of());
+    return start(node, JobEngine.of(store), config, workers, List.of());
   }
 
   /**
@@ -294,6 +204,8 @@ public final class Jobs implements AutoCloseable {
    * @param workers the workers this node can run
    * @param listeners hear every job state change
    * @return the running jobs
+   * @throws StoreException if the job tables cannot be created
+   * @throws IllegalArgumentException if two workers share a name
    */
   public static Jobs start(
       Node node,
@@ -301,7 +213,28 @@ public final class Jobs implements AutoCloseable {
       JobsConfig config,
       List<Worker> workers,
       List<JobListener> listeners) {
-    Jobs jobs = create(store, config, workers, listeners);
+    return start(node, JobEngine.of(store), config, workers, listeners);
+  }
+
+  /**
+   * Starts running jobs kept by any engine ({@link JobEngine#inMemory()} in tests).
+   *
+   * @param node the node whose processes run the jobs
+   * @param engine where the jobs are
+   * @param config node name, queues, timings, clock
+   * @param workers the workers this node can run
+   * @param listeners hear every job state change
+   * @return the running jobs
+   * @throws StoreException if the engine cannot be prepared
+   * @throws IllegalArgumentException if two workers share a name
+   */
+  public static Jobs start(
+      Node node,
+      JobEngine engine,
+      JobsConfig config,
+      List<Worker> workers,
+      List<JobListener> listeners) {
+    Jobs jobs = create(engine, config, workers, listeners);
     jobs.node = node;
     jobs.supervisor = Supervisor.start(node, SUPERVISION, jobs.children());
     return jobs;
@@ -312,7 +245,7 @@ public final class Jobs implements AutoCloseable {
    * tables and makes this node's jobs left executing by a previous run available again, but starts
    * no process.
    *
-   * @param store the database (its migrations are applied first)
+   * @param store the database (the job tables are created first)
    * @param config node name, queues, timings, clock
    * @param workers the workers this node can run
    * @param listeners hear every job state change
@@ -322,51 +255,32 @@ public final class Jobs implements AutoCloseable {
    */
   public static Jobs create(
       Store store, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
-    return new Jobs(store, config, workers, listeners);
+    return create(JobEngine.of(store), config, workers, listeners);
   }
 
-  private static void migrate(Store store) {
-    String idType =
-        store.kind() == StoreConfig.Kind.POSTGRES
-            ? "bigserial primary key"
-            : "integer primary key autoincrement";
-    try {
-      Flyway.configure()
-          .dataSource(store.dataSource())
-          .locations("classpath:weft/jobs/migration")
-          .placeholders(Map.of("idType", idType))
-          .table("weft_jobs_schema_history")
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      throw new StoreException("cannot create the job tables: " + e.getMessage(), e);
-    }
+  /**
+   * As {@link #create(Store, JobsConfig, List, List)}, over any engine.
+   *
+   * @param engine where the jobs are
+   * @param config node name, queues, timings, clock
+   * @param workers the workers this node can run
+   * @param listeners hear every job state change
+   * @return the jobs, not running yet
+   * @throws StoreException if the engine cannot be prepared
+   * @throws IllegalArgumentException if two workers share a name
+   */
+  public static Jobs create(
+      JobEngine engine, JobsConfig config, List<Worker> workers, List<JobListener> listeners) {
+    return new Jobs(engine, config, workers, listeners);
   }
 
-  private void maintain() {
-    Process.label("JobMaintenance");
-    Process.trapExit(true);
-    while (true) {
-      try {
-        table.heartbeat(config.node());
-        int rescued = table.rescue(config.rescueAfter(), config.node());
-        if (rescued > 0) {
-          LOG.warn(
-              "rescued {} job(s) left executing by nodes not heard from in {}",
-              rescued,
-              config.rescueAfter());
-          queues.values().forEach(q -> Process.send(q, new QueueRunner.Wake()));
-        }
-        table.prune(config.pruneAfter());
-      } catch (RuntimeException e) {
-        LOG.warn("job maintenance failed: {}", e.toString());
-      }
-      if (stopping(config.rescueAfter().dividedBy(4))) {
-        return;
-      }
-    }
+  /**
+   * The engine the jobs are kept by.
+   *
+   * @return the engine
+   */
+  public JobEngine engine() {
+    return engine;
   }
 
   /**
@@ -374,22 +288,24 @@ public final class Jobs implements AutoCloseable {
    *
    * @param spec the job
    * @return its id
+   * @throws StoreException if it cannot be stored (nothing is inserted)
    */
   public long insert(JobSpec spec) {
-    long id = table.insertCommitted(spec);
-    wake(spec.queue());
+    long id = engine.insert(spec, config.clock().instant());
+    inserted(spec.queue());
     return id;
   }
 
   /**
-   * Inserts many jobs in one transaction (one JDBC batch on PostgreSQL).
+   * Inserts many jobs atomically (one JDBC batch on PostgreSQL).
    *
    * @param specs the jobs
    * @return their ids, in order
+   * @throws StoreException if they cannot be stored (none is inserted)
    */
   public List<Long> insertAll(List<JobSpec> specs) {
-    List<Long> ids = table.insertAllCommitted(specs);
-    specs.stream().map(JobSpec::queue).distinct().forEach(this::wake);
+    List<Long> ids = engine.insertAll(specs, config.clock().instant());
+    specs.stream().map(JobSpec::queue).distinct().forEach(this::inserted);
     return ids;
   }
 
@@ -401,11 +317,26 @@ public final class Jobs implements AutoCloseable {
    * @param spec the job
    * @return its id
    * @throws SQLException if the insert fails
+   * @throws IllegalStateException if the engine does not keep jobs in a database
    */
   public long insert(Connection connection, JobSpec spec) throws SQLException {
-    long id = table.insert(connection, spec);
-    wake(spec.queue());
+    if (!(engine instanceof SqlJobEngine sql)) {
+      throw new IllegalStateException(
+          "jobs kept by " + engine + " cannot be inserted in a database transaction");
+    }
+    long id = sql.insert(connection, spec, config.clock().instant());
+    inserted(spec.queue());
     return id;
+  }
+
+  /** A job of {@code queue} was inserted here: this node's runner and the other nodes hear. */
+  private void inserted(String queue) {
+    wake(queue);
+    try {
+      notifier.announce(queue);
+    } catch (RuntimeException e) {
+      LOG.warn("could not announce new jobs of queue {}: {}", queue, e.toString());
+    }
   }
 
   private void wake(String queue) {
@@ -428,7 +359,7 @@ public final class Jobs implements AutoCloseable {
    * @return the job, or empty
    */
   public Optional<Job> job(long id) {
-    return table.get(id);
+    return engine.job(id);
   }
 
   /**
@@ -438,8 +369,8 @@ public final class Jobs implements AutoCloseable {
    * @return whether it was cancelled
    */
   public boolean cancel(long id) {
-    Optional<Job> before = table.get(id);
-    boolean done = table.cancel(id, "cancelled by request");
+    Optional<Job> before = engine.job(id);
+    boolean done = engine.cancel(id, "cancelled by request", config.clock().instant());
     if (done) {
       before.ifPresent(j ->
           emit(
@@ -449,7 +380,7 @@ public final class Jobs implements AutoCloseable {
                   j.worker(),
                   JobState.CANCELLED,
                   j.attempt(),
-                  table.now(),
+                  config.clock().instant(),
                   "cancelled by request")));
     }
     return done;
@@ -462,12 +393,20 @@ public final class Jobs implements AutoCloseable {
    * @return whether it was made available
    */
   public boolean retry(long id) {
-    boolean done = table.retry(id);
+    boolean done = engine.retry(id, config.clock().instant());
     if (done) {
-      table
-          .get(id)
+      engine
+          .job(id)
           .ifPresent(j -> {
-            emit(new JobEvent(id, j.queue(), j.worker(), JobState.AVAILABLE, 0, table.now(), null));
+            emit(
+                new JobEvent(
+                    id,
+                    j.queue(),
+                    j.worker(),
+                    JobState.AVAILABLE,
+                    0,
+                    config.clock().instant(),
+                    null));
             wake(j.queue());
           });
     }
@@ -560,15 +499,29 @@ public final class Jobs implements AutoCloseable {
   /**
    * The latest jobs, newest first (for dashboards).
    *
-   * @param state only jobs in this state, or null for all
+   * @param limit at most this many, 1-1000
+   * @return the jobs
+   */
+  public List<Job> recent(int limit) {
+    return engine.recent(Optional.empty(), checkedLimit(limit));
+  }
+
+  /**
+   * The latest jobs in one state, newest first (for dashboards).
+   *
+   * @param state only jobs in this state
    * @param limit at most this many, 1-1000
    * @return the jobs
    */
   public List<Job> recent(JobState state, int limit) {
+    return engine.recent(Optional.of(state), checkedLimit(limit));
+  }
+
+  private static int checkedLimit(int limit) {
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("limit must be 1-1000, got " + limit);
     }
-    return table.recent(state, limit);
+    return limit;
   }
 
   /**
@@ -586,7 +539,7 @@ public final class Jobs implements AutoCloseable {
    * @return queue to state to count
    */
   public Map<String, Map<JobState, Long>> counts() {
-    return table.counts();
+    return engine.counts();
   }
 
   /**
@@ -624,8 +577,9 @@ public final class Jobs implements AutoCloseable {
     }
   }
 
+  /** {@link #stop(Duration)} with {@link #SHUTDOWN_GRACE}. */
   @Override
   public void close() {
-    stop(Duration.ofSeconds(15));
+    stop(SHUTDOWN_GRACE);
   }
 }

@@ -9,18 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import weft.jobs.internal.JobTable;
+import weft.jobs.engine.JobEngine;
 import weft.store.Sql;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.store.testing.TestPostgres;
 
 /**
  * Enqueues 10,000 jobs, lets a separate JVM run them, kills it with SIGKILL half-way, runs a new
@@ -43,13 +42,10 @@ class CrashTest {
     if (backend.equals("sqlite")) {
       url = "jdbc:sqlite:" + dir.resolve("crash.db");
     } else {
-      assumeTrue(
-          JobsTest.pgReachable(),
-          "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable: skipping the PostgreSQL run");
-      url = JobsTest.PG_URL;
-      byte[] b = new byte[6];
-      ThreadLocalRandom.current().nextBytes(b);
-      schema = "weft_c_" + HexFormat.of().formatHex(b);
+      assumeTrue(TestPostgres.reachable(), TestPostgres.skipMessage("the PostgreSQL run"));
+      StoreConfig pg = TestPostgres.freshSchema("weft_c_");
+      url = pg.jdbcUrl();
+      schema = pg.schema();
     }
     StoreConfig config = StoreConfig.url(url).withMigrations();
     if (!schema.equals("-")) {
@@ -62,10 +58,10 @@ class CrashTest {
           .stop(Duration.ofSeconds(1));
       setupNode.close();
       store.transaction(c -> Sql.update(c, "create table effects (job_id bigint not null)"));
-      JobTable table = new JobTable(store, java.time.Clock.systemUTC());
+      var engine = JobEngine.of(store);
       store.transaction(c -> {
         for (int i = 0; i < JOBS; i++) {
-          table.insert(
+          engine.insert(
               c,
               new JobSpec(
                   "record",
@@ -74,7 +70,8 @@ class CrashTest {
                   0,
                   20,
                   Duration.ZERO,
-                  null));
+                  null),
+              java.time.Instant.now());
         }
         return null;
       });
@@ -117,7 +114,7 @@ class CrashTest {
           .isZero();
     } finally {
       if (!schema.equals("-")) {
-        JobsTest.dropSchema(schema);
+        TestPostgres.dropSchema(schema);
       }
     }
   }

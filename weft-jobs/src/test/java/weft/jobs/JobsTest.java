@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,17 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import weft.jobs.engine.JobEngine;
 import weft.process.Node;
 import weft.store.Sql;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.store.testing.TestPostgres;
 import weft.testing.ManualClock;
 
 /** The job queue on SQLite and on PostgreSQL, with a clock the tests move by hand. */
 class JobsTest {
 
-  static final String PG_URL =
-      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&connectTimeout=2";
   static final Duration WAIT = Duration.ofSeconds(10);
 
   /** A clock the test moves. */
@@ -62,35 +58,15 @@ class JobsTest {
         switch (backend) {
           case "sqlite" -> StoreConfig.sqlite(dir.resolve("jobs.db"));
           default -> {
-            assumeTrue(
-                pgReachable(),
-                "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable: skipping the PostgreSQL run");
-            byte[] b = new byte[6];
-            ThreadLocalRandom.current().nextBytes(b);
-            String schema = "weft_j_" + HexFormat.of().formatHex(b);
-            cleanup.add(() -> dropSchema(schema));
-            yield StoreConfig.url(PG_URL).withSchema(schema);
+            assumeTrue(TestPostgres.reachable(), TestPostgres.skipMessage("the PostgreSQL run"));
+            StoreConfig pg = TestPostgres.freshSchema("weft_j_");
+            cleanup.add(() -> TestPostgres.dropSchema(pg.schema()));
+            yield pg;
           }
         };
     Store s = Store.open(config.withMigrations());
     cleanup.add(s::close);
     return s;
-  }
-
-  static boolean pgReachable() {
-    try (Connection c = DriverManager.getConnection(PG_URL)) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  static void dropSchema(String schema) {
-    try (Connection c = DriverManager.getConnection(PG_URL)) {
-      c.createStatement().execute("drop schema if exists " + schema + " cascade");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Jobs start(String backend, Map<String, Integer> queues, Worker... workers) {
@@ -389,8 +365,8 @@ class JobsTest {
             this.node, store, JobsConfig.of("node-a", Map.of()).withClock(clock), List.of(worker));
     first.stop(Duration.ofSeconds(1));
     long jobId =
-        store.transaction(c ->
-            new weft.jobs.internal.JobTable(store, clock).insert(c, JobSpec.of(worker, Map.of())));
+        store.transaction(
+            c -> JobEngine.of(store).insert(c, JobSpec.of(worker, Map.of()), clock.instant()));
     store.transaction(c ->
         Sql.update(
             c,
@@ -530,7 +506,7 @@ class JobsTest {
     assertThat(blocking.started.await(10, TimeUnit.SECONDS)).isTrue();
     jobs.stop(Duration.ofMillis(200));
     jobs = null;
-    Job released = new weft.jobs.internal.JobTable(store, clock).get(stuck).orElseThrow();
+    Job released = JobEngine.of(store).job(stuck).orElseThrow();
     assertThat(released.state()).as("released for another run").isEqualTo(JobState.AVAILABLE);
     assertThat(released.attempt()).as("the cut attempt is given back").isZero();
   }
@@ -564,18 +540,18 @@ class JobsTest {
       await(id, JobState.COMPLETED);
     }
     await(a, JobState.COMPLETED);
-    // Stopped first: its own maintenance loop prunes too, and could take the three first.
+    // Stopped first: its own pruner runs too, and could take the three first.
     jobs.stop(Duration.ofSeconds(1));
     jobs = null;
     clock.advance(Duration.ofDays(8));
-    var table = new weft.jobs.internal.JobTable(store, clock);
-    int pruned = table.prune(Duration.ofDays(7));
+    JobEngine engine = JobEngine.of(store);
+    int pruned = engine.prune(Duration.ofDays(7), clock.instant());
     assertThat(pruned).isEqualTo(3);
-    assertThat(table.get(a)).isEmpty();
+    assertThat(engine.job(a)).isEmpty();
   }
 
   @Test
-  void theMaintenanceLoopPrunesFinishedJobsOlderThanPruneAfter() throws Exception {
+  void thePrunerDeletesFinishedJobsOlderThanPruneAfter() throws Exception {
     Ok ok = new Ok();
     store = store("sqlite");
     jobs =
@@ -593,5 +569,29 @@ class JobsTest {
       Thread.sleep(20);
     }
     assertThat(jobs.job(fresh)).as("finished a day ago: kept").isPresent();
+  }
+
+  @Test
+  void theInMemoryEngineRunsJobsAsTheDatabasesDo() throws Exception {
+    Ok ok = new Ok();
+    Doomed doomed = new Doomed();
+    JobEngine engine = JobEngine.inMemory();
+    jobs =
+        Jobs.start(
+            node,
+            engine,
+            JobsConfig.of("node-a", Map.of("default", 2)).withClock(clock),
+            List.of(ok, doomed),
+            List.of(events::add));
+    long fine = jobs.insert(JobSpec.of(ok, Map.of("n", 1)));
+    long bad = jobs.insert(JobSpec.of(doomed, Map.of()));
+    await(fine, JobState.COMPLETED);
+    await(bad, JobState.DISCARDED);
+    assertThat(jobs.job(bad).orElseThrow().errors()).hasSize(2);
+    assertThat(jobs.engine()).isSameAs(engine);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> jobs.insert((Connection) null, JobSpec.of(ok, Map.of())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot be inserted in a database transaction");
   }
 }

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import weft.process.Node;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.store.testing.TestPostgres;
 
 /**
  * On PostgreSQL a job inserted on one node starts on another at once (LISTEN/NOTIFY), not at the
@@ -23,13 +22,9 @@ class NotifyTest {
 
   @Test
   void aNewJobWakesAnotherNodesQueueWithoutPolling() throws Exception {
-    assumeTrue(
-        JobsTest.pgReachable(),
-        "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable: skipping the LISTEN/NOTIFY test");
-    byte[] b = new byte[6];
-    ThreadLocalRandom.current().nextBytes(b);
-    String schema = "weft_l_" + HexFormat.of().formatHex(b);
-    StoreConfig config = StoreConfig.url(JobsTest.PG_URL).withSchema(schema).withMigrations();
+    assumeTrue(TestPostgres.reachable(), TestPostgres.skipMessage("the LISTEN/NOTIFY test"));
+    StoreConfig config = TestPostgres.freshSchema("weft_l_").withMigrations();
+    String schema = config.schema();
     JobsTest.Ok ok = new JobsTest.Ok();
     CompletableFuture<JobEvent> completed = new CompletableFuture<>();
     try (Store storeA = Store.open(config);
@@ -54,7 +49,7 @@ class NotifyTest {
       runner.stop(Duration.ofSeconds(1));
       inserter.stop(Duration.ofSeconds(1));
     } finally {
-      JobsTest.dropSchema(schema);
+      TestPostgres.dropSchema(schema);
     }
   }
 }

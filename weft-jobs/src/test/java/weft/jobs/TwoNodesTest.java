@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -19,6 +17,7 @@ import weft.process.Node;
 import weft.store.Sql;
 import weft.store.Store;
 import weft.store.StoreConfig;
+import weft.store.testing.TestPostgres;
 
 /** Two nodes on one PostgreSQL database share a queue: no job runs twice, all complete. */
 class TwoNodesTest {
@@ -72,13 +71,9 @@ class TwoNodesTest {
 
   @Test
   void twoNodesShareAQueueWithoutRunningAJobTwice() throws Exception {
-    assumeTrue(
-        JobsTest.pgReachable(),
-        "PostgreSQL at 127.0.0.1:5432 (database test) is not reachable: skipping the two-node test");
-    byte[] b = new byte[6];
-    ThreadLocalRandom.current().nextBytes(b);
-    String schema = "weft_n_" + HexFormat.of().formatHex(b);
-    StoreConfig config = StoreConfig.url(JobsTest.PG_URL).withSchema(schema).withMigrations();
+    assumeTrue(TestPostgres.reachable(), TestPostgres.skipMessage("the two-node test"));
+    StoreConfig config = TestPostgres.freshSchema("weft_n_").withMigrations();
+    String schema = config.schema();
     Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
     Set<Long> running = ConcurrentHashMap.newKeySet();
     AtomicInteger overlaps = new AtomicInteger();
@@ -120,7 +115,7 @@ class TwoNodesTest {
       for (AutoCloseable c : toClose.reversed()) {
         c.close();
       }
-      JobsTest.dropSchema(schema);
+      TestPostgres.dropSchema(schema);
     }
   }
 }

@@ -223,7 +223,7 @@ public final class Collector {
       queues.add(new Sample.QueueRow(q, pid == null ? null : pid.toString(), states));
     }
     List<Sample.JobRow> recent = new ArrayList<>();
-    for (Job j : jobs.recent(null, 20)) {
+    for (Job j : jobs.recent(20)) {
       String error = null;
       if (j.errors() != null && j.errors().isArray() && !j.errors().isEmpty()) {
         var last = j.errors().get(j.errors().size() - 1);

@@ -2,6 +2,7 @@ package weft.jobs.internal;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import weft.jobs.JobEvent;
 import weft.jobs.JobResult;
 import weft.jobs.JobState;
 import weft.jobs.Worker;
+import weft.jobs.engine.JobEngine;
 import weft.process.Down;
 import weft.process.Exit;
 import weft.process.ExitReason;
@@ -62,7 +64,8 @@ public final class QueueRunner {
 
   private final String queue;
   private final String node;
-  private final JobTable table;
+  private final JobEngine engine;
+  private final Clock clock;
   private final Map<String, Worker> workers;
   private final Duration pollInterval;
   private final Consumer<JobEvent> events;
@@ -79,7 +82,8 @@ public final class QueueRunner {
    * @param queue the queue
    * @param limit its concurrency
    * @param node this node's name
-   * @param table the job table
+   * @param engine where the jobs are
+   * @param clock the clock outcomes and events are timed by
    * @param workers workers by name
    * @param pollInterval how often to look for due jobs
    * @param events where state changes go
@@ -90,7 +94,8 @@ public final class QueueRunner {
       String queue,
       int limit,
       String node,
-      JobTable table,
+      JobEngine engine,
+      Clock clock,
       Map<String, Worker> workers,
       Duration pollInterval,
       Consumer<JobEvent> events,
@@ -101,7 +106,8 @@ public final class QueueRunner {
     this.queue = queue;
     this.limit = limit;
     this.node = node;
-    this.table = table;
+    this.engine = engine;
+    this.clock = clock;
     this.workers = workers;
     this.pollInterval = pollInterval;
     this.events = events;
@@ -168,7 +174,7 @@ public final class QueueRunner {
     running.clear();
     timedOut.clear();
     flushAcks();
-    int released = table.release(node, queue);
+    int released = engine.releaseQueue(node, queue);
     LOG.warn(
         "queue {} restarted; {} job(s) its previous runner left executing are available again",
         queue,
@@ -215,7 +221,9 @@ public final class QueueRunner {
     List<Job> batch = List.copyOf(acks);
     acks.clear();
     try {
-      var done = new java.util.HashSet<>(table.completeAll(batch.stream().map(Job::id).toList()));
+      var done =
+          new java.util.HashSet<>(
+              engine.complete(batch.stream().map(Job::id).toList(), clock.instant()));
       for (Job j : batch) {
         if (done.contains(j.id())) {
           emit(j, JobState.COMPLETED, null);
@@ -237,7 +245,7 @@ public final class QueueRunner {
     }
     List<Job> jobs;
     try {
-      jobs = table.fetch(queue, free, node);
+      jobs = engine.fetch(queue, free, node, clock.instant());
     } catch (RuntimeException e) {
       LOG.warn("queue {} could not fetch jobs: {}", queue, e.toString());
       return;
@@ -248,7 +256,7 @@ public final class QueueRunner {
       if (worker.isEmpty()) {
         String error = "unknown worker " + job.worker();
         LOG.error("job {} discarded: {}", job.id(), error);
-        if (table.discard(job, error)) {
+        if (engine.discard(job, error, clock.instant())) {
           emit(job, JobState.DISCARDED, error);
         }
         continue;
@@ -278,7 +286,7 @@ public final class QueueRunner {
                 "perform returned null; expected JobResult.ok(), error(..), snooze(..) or cancel(..)");
       }
     } catch (BadArgsException e) {
-      if (table.discard(job, e.getMessage())) {
+      if (engine.discard(job, e.getMessage(), clock.instant())) {
         emit(job, JobState.DISCARDED, e.getMessage());
       }
       return;
@@ -295,12 +303,12 @@ public final class QueueRunner {
       case JobResult.Ok ok -> Process.send(self, new Completed(job));
       case JobResult.Error(String reason) -> failed(worker, job, reason);
       case JobResult.Snooze(Duration delay) -> {
-        if (table.snooze(job, delay)) {
+        if (engine.snooze(job, delay, clock.instant())) {
           emit(job, JobState.SCHEDULED, null);
         }
       }
       case JobResult.Cancel(String reason) -> {
-        if (table.cancel(job.id(), reason)) {
+        if (engine.cancel(job.id(), reason, clock.instant())) {
           emit(job, JobState.CANCELLED, reason);
         }
       }
@@ -308,8 +316,8 @@ public final class QueueRunner {
   }
 
   private void failed(Worker worker, Job job, String reason) {
-    table
-        .fail(job, reason, worker.options().backoff().apply(job.attempt()))
+    engine
+        .error(job, reason, worker.options().backoff().apply(job.attempt()), clock.instant())
         .ifPresent(state -> emit(job, state, reason));
   }
 
@@ -359,7 +367,7 @@ public final class QueueRunner {
       unfinished.add(running.get(p).job().id());
     }
     if (!unfinished.isEmpty()) {
-      int released = table.release(unfinished);
+      int released = engine.release(unfinished);
       LOG.info("queue {} stopped; released {} unfinished job(s) for another run", queue, released);
     }
   }
@@ -368,7 +376,7 @@ public final class QueueRunner {
     try {
       events.accept(
           new JobEvent(
-              job.id(), job.queue(), job.worker(), state, job.attempt(), table.now(), error));
+              job.id(), job.queue(), job.worker(), state, job.attempt(), clock.instant(), error));
     } catch (RuntimeException e) {
       LOG.warn("job event listener failed: {}", e.toString());
     }

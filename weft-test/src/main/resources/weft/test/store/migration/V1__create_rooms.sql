@@ -1,4 +1,4 @@
-create table rooms (
+create table contract_rooms (
   id integer primary key,
   name varchar(64) not null unique
 );

@@ -1,0 +1,28 @@
+package weft.jobs.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+import weft.process.Exit;
+import weft.process.Process;
+
+/** What the jobs' long-running loops (cron, lifeline, pruner, notifier) share. */
+final class Loops {
+
+  private Loops() {}
+
+  /**
+   * For a loop that traps exits: waits up to {@code wait} for an exit signal from its supervisor;
+   * when one comes, ends the process with its reason (the loop's resources released by the
+   * unwinding) before the supervisor stops the next child or the application closes the store.
+   *
+   * @param wait how long to wait; zero only looks
+   * @return false when no exit signal came within {@code wait}
+   */
+  static boolean stopping(Duration wait) {
+    Optional<Exit> exit = Process.receive(Exit.class, wait);
+    if (exit.isPresent()) {
+      throw Process.exit(exit.get().reason()); // ends with the supervisor's reason (shutdown)
+    }
+    return false;
+  }
+}

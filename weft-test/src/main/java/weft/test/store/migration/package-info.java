@@ -1,0 +1,2 @@
+/** The migrations {@link weft.test.StoreContract} applies (SQL resources, opened to Flyway). */
+package weft.test.store.migration;
