@@ -1,8 +1,6 @@
 package weft.web.pubsub;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import weft.process.Pid;
 import weft.process.Process;
-import weft.process.Ref;
+import weft.registry.Registry;
 import weft.web.pubsub.spi.Envelope;
 import weft.web.pubsub.spi.PubSubAdapter;
 
@@ -42,37 +40,31 @@ import weft.web.pubsub.spi.PubSubAdapter;
  *
  * <h2>Design</h2>
  *
- * Subscriptions are spread over shards by subscriber, each a concurrent map from topic to that
- * shard's subscribers, so subscribing and unsubscribing on one busy topic do not contend on one
- * lock. A broadcast walks the shards of its topic on the caller's thread and never waits on a
- * subscriber.
+ * Subscriptions are a {@link Registry} with duplicate keys (topic to subscriber, the value its
+ * fastlane or none), partitioned by subscriber, as Phoenix.PubSub is built on Elixir's Registry:
+ * subscribing and unsubscribing on one busy topic do not contend on one lock, and a subscription
+ * vanishes with its process before its monitors hear of the death. A broadcast walks its topic's
+ * entries on the caller's thread, without copying them, and never waits on a subscriber.
  */
 public final class PubSub {
 
   private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
 
-  /** One subscription: a process and, optionally, its fastlane. */
-  private record Subscription(Pid pid, Fastlane fastlane) {}
+  /** The value of a subscription without a fastlane: the message goes to the process. */
+  private static final Object MAILBOX = new Object();
 
   private final String name;
   private final PubSubAdapter adapter;
-  private final List<ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>>> shards;
-  // pid -> topics it subscribed to, and its exit hook; guarded by `owners`.
-  private final Map<Pid, Set<String>> owners = new HashMap<>();
-  private final Map<Pid, Ref> hooks = new HashMap<>();
+  private final Registry subscriptions;
   // What crosses nodes: codecs by class (to send) and by wire type (to receive).
   private final Map<Class<?>, MessageCodec<?>> codecsByClass = new ConcurrentHashMap<>();
   private final Map<String, MessageCodec<?>> codecsByType = new ConcurrentHashMap<>();
   private final Set<String> unknownTypes = ConcurrentHashMap.newKeySet();
 
-  private PubSub(String name, int shardCount, PubSubAdapter adapter) {
+  private PubSub(String name, int partitions, PubSubAdapter adapter) {
     this.name = name;
     this.adapter = adapter;
-    List<ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>>> s = new ArrayList<>();
-    for (int i = 0; i < shardCount; i++) {
-      s.add(new ConcurrentHashMap<>());
-    }
-    this.shards = List.copyOf(s);
+    this.subscriptions = Registry.duplicate(partitions);
     register(TEXT);
   }
 
@@ -127,50 +119,38 @@ public final class PubSub {
     return name;
   }
 
-  private ConcurrentHashMap<String, ConcurrentHashMap<Pid, Subscription>> shard(Pid pid) {
-    return shards.get(Math.floorMod(Long.hashCode(pid.id()), shards.size()));
-  }
-
   /**
    * Subscribes the calling process to a topic; subscribing twice is the same as once.
    *
    * @param topic the topic
    */
   public void subscribe(String topic) {
-    subscribe(Process.self(), topic, null);
+    subscribe(Process.self(), topic);
   }
 
   /**
-   * Subscribes a process to a topic, with an optional fastlane for direct delivery. The
-   * subscription ends when the process ends.
+   * Subscribes a process to a topic: broadcasts go to its mailbox. The subscription ends when the
+   * process ends; subscribing again replaces the earlier subscription (a fastlane included).
    *
    * @param pid the subscriber
    * @param topic the topic
-   * @param fastlane direct delivery, or null for messages to the process
+   */
+  public void subscribe(Pid pid, String topic) {
+    Objects.requireNonNull(topic, "topic");
+    subscriptions.put(pid, topic, MAILBOX);
+  }
+
+  /**
+   * Subscribes a process to a topic with a fastlane for direct delivery: broadcasts are handed to
+   * it on the broadcasting thread instead of the process's mailbox.
+   *
+   * @param pid the subscriber
+   * @param topic the topic
+   * @param fastlane the direct delivery
    */
   public void subscribe(Pid pid, String topic, Fastlane fastlane) {
     Objects.requireNonNull(topic, "topic");
-    boolean hook;
-    synchronized (owners) {
-      owners.computeIfAbsent(pid, k -> new java.util.HashSet<>()).add(topic);
-      hook = !hooks.containsKey(pid);
-      if (hook) {
-        hooks.put(pid, Ref.make());
-      }
-    }
-    shard(pid)
-        .computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-        .put(pid, new Subscription(pid, fastlane));
-    if (hook) {
-      Ref ref = Process.atExit(pid, reason -> removeAll(pid));
-      synchronized (owners) {
-        if (hooks.containsKey(pid)) {
-          hooks.put(pid, ref);
-        } else {
-          Process.cancelAtExit(pid, ref);
-        }
-      }
-    }
+    subscriptions.put(pid, topic, Objects.requireNonNull(fastlane, "fastlane"));
   }
 
   /**
@@ -183,49 +163,13 @@ public final class PubSub {
   }
 
   /**
-   * Unsubscribes a process from a topic.
+   * Unsubscribes a process from a topic; nothing happens if it was not subscribed.
    *
    * @param pid the subscriber
    * @param topic the topic
    */
   public void unsubscribe(Pid pid, String topic) {
-    remove(pid, topic);
-    synchronized (owners) {
-      Set<String> topics = owners.get(pid);
-      if (topics != null) {
-        topics.remove(topic);
-        if (topics.isEmpty()) {
-          owners.remove(pid);
-          Ref ref = hooks.remove(pid);
-          if (ref != null) {
-            Process.cancelAtExit(pid, ref);
-          }
-        }
-      }
-    }
-  }
-
-  private void remove(Pid pid, String topic) {
-    shard(pid)
-        .computeIfPresent(
-            topic,
-            (t, subs) -> {
-              subs.remove(pid);
-              return subs.isEmpty() ? null : subs;
-            });
-  }
-
-  private void removeAll(Pid pid) {
-    Set<String> topics;
-    synchronized (owners) {
-      topics = owners.remove(pid);
-      hooks.remove(pid);
-    }
-    if (topics != null) {
-      for (String topic : topics) {
-        remove(pid, topic);
-      }
-    }
+    subscriptions.unregister(pid, topic);
   }
 
   /**
@@ -371,26 +315,22 @@ public final class PubSub {
 
   private void dispatch(String topic, Object message, Pid except) {
     Objects.requireNonNull(message, "message");
-    for (var shard : shards) {
-      var subs = shard.get(topic);
-      if (subs == null) {
-        continue;
-      }
-      for (Subscription s : subs.values()) {
-        if (s.pid().equals(except)) {
-          continue;
-        }
-        if (s.fastlane() == null) {
-          Process.send(s.pid(), message);
-        } else {
-          try {
-            s.fastlane().deliver(topic, message);
-          } catch (RuntimeException e) {
-            LOG.warn("fastlane of {} failed on topic {}: {}", s.pid(), topic, e.toString());
+    subscriptions.dispatch(
+        topic,
+        (pid, lane) -> {
+          if (pid.equals(except)) {
+            return;
           }
-        }
-      }
-    }
+          if (lane == MAILBOX) {
+            Process.send(pid, message);
+            return;
+          }
+          try {
+            ((Fastlane) lane).deliver(topic, message);
+          } catch (RuntimeException e) {
+            LOG.warn("fastlane of {} failed on topic {}: {}", pid, topic, e.toString());
+          }
+        });
   }
 
   /**
@@ -400,12 +340,7 @@ public final class PubSub {
    * @return the count
    */
   public int subscriberCount(String topic) {
-    int n = 0;
-    for (var shard : shards) {
-      var subs = shard.get(topic);
-      n += subs == null ? 0 : subs.size();
-    }
-    return n;
+    return subscriptions.count(topic);
   }
 
   /**
@@ -415,9 +350,7 @@ public final class PubSub {
    */
   public Map<String, Integer> topics() {
     Map<String, Integer> out = new HashMap<>();
-    for (var shard : shards) {
-      shard.forEach((topic, subs) -> out.merge(topic, subs.size(), Integer::sum));
-    }
+    subscriptions.keyCounts().forEach((topic, n) -> out.put((String) topic, n));
     return out;
   }
 

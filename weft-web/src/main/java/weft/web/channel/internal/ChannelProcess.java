@@ -2,6 +2,7 @@ package weft.web.channel.internal;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -84,22 +85,12 @@ final class ChannelProcess implements ChannelContext {
         return;
       }
       case JoinResult.Ok(Object response) -> {
-        var intercepts = channel.intercepts();
-        Pid self = Process.self();
         pubsub.subscribe(
-            self,
+            Process.self(),
             topic,
-            (t, message) -> {
-              if (message instanceof Broadcast b) {
-                if (intercepts.contains(b.event())) {
-                  Process.send(self, new Messages.Out(b));
-                } else {
-                  transport.send(b);
-                }
-              }
-            });
+            new ChannelFastlane(Process.self(), transport, Set.copyOf(channel.intercepts())));
         reply(joinRef, "ok", response);
-        Process.send(socket, new Messages.Joined(topic, joinRef, self));
+        Process.send(socket, new Messages.Joined(topic, joinRef, Process.self()));
       }
     }
     serve(socketRef);
