@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import weft.process.ExitReason;
 import weft.process.Pid;
+import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
-import weft.process.internal.WaitTimer;
 
 /**
  * Where the reply to one call goes. Passed to {@link GenServer#handleCall}; keep it to reply later,
@@ -78,19 +78,19 @@ public final class From {
    *     replies are discarded), or {@link ExitReason#SHUTDOWN} if a thread that is not a process is
    *     interrupted
    */
-  Object await(long deadline, ProcessCore self, Pid server, Object request) {
+  Object await(Kernel time, long deadline, ProcessCore self, Pid server, Object request) {
     while (true) {
       Object r = result;
       if (r != PENDING) {
         return r == NULL ? null : r;
       }
-      if (deadline - System.nanoTime() <= 0) {
+      if (deadline - time.nanoTime() <= 0) {
         if (RESULT.compareAndSet(this, PENDING, TIMED_OUT)) {
           throw new CallException(ExitReason.TIMEOUT, "call to " + server + " with " + request);
         }
         continue; // filled at the last moment
       }
-      WaitTimer.parkUntil(this, deadline);
+      time.parkUntil(this, deadline);
       if (Thread.interrupted()) {
         if (self == null) {
           Thread.currentThread().interrupt();

@@ -334,7 +334,9 @@ final class ServerLoop<S, M> {
     var watch = target.onExit(from::serverExited);
     try {
       target.deliver(new CallRequest(request, from));
-      Object r = from.await(Timeouts.deadline(timeout), caller, pid, request);
+      // The caller's node's time, or the server's for a caller outside any process.
+      Kernel time = (caller != null ? caller : target).kernel();
+      Object r = from.await(time, time.deadline(Timeouts.nanos(timeout)), caller, pid, request);
       if (r instanceof From.Exited(ExitReason reason)) {
         throw new CallException(reason, "call to " + pid + " with " + request);
       }

@@ -41,8 +41,8 @@ public final class Node implements AutoCloseable {
 
   private final Kernel kernel;
 
-  private Node(String name) {
-    this.kernel = new Kernel(this, name);
+  private Node(String name, TimeSource time) {
+    this.kernel = new Kernel(this, name, time);
   }
 
   /**
@@ -53,7 +53,22 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(String name) {
     Objects.requireNonNull(name, "name");
-    return new Node(name);
+    return new Node(name, null);
+  }
+
+  /**
+   * Starts a node whose timers and timeouts ({@code sendAfter}, {@code sendInterval}, {@code
+   * receive} and {@code sleep} timeouts, {@code GenServer.call} timeouts) run on another time: in
+   * tests, a {@link weft.testing.ManualClock}, so that they fire only when the test moves it.
+   * Stopping the node ({@link #close}) still waits on real time.
+   *
+   * @param name a name for logs and thread names
+   * @param time the node's time
+   * @return the running node
+   */
+  public static Node start(String name, TimeSource time) {
+    Objects.requireNonNull(name, "name");
+    return new Node(name, Objects.requireNonNull(time, "time"));
   }
 
   /**

@@ -215,6 +215,23 @@ class ProcessTest {
   }
 
   @Test
+  void aTimerThatFiresBeforeSendAfterReturnsStillDelivers() {
+    // A zero delay lets the timer thread fire while sendAfter is still recording the timer (most
+    // often on a node's first timer); the message was once lost when the timer won that race.
+    for (int round = 0; round < 200; round++) {
+      try (Node fresh = Node.start("timers-" + round)) {
+        int r = round;
+        InProcess.run(
+            fresh,
+            () -> {
+              Process.sendAfter(Process.self(), "now", Duration.ZERO);
+              assertThat(Process.receive(String.class, WAIT)).as("round %d", r).contains("now");
+            });
+      }
+    }
+  }
+
+  @Test
   void sendIntervalRepeatsUntilCancelled() {
     InProcess.run(
         node,

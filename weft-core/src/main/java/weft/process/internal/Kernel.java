@@ -19,6 +19,7 @@ import weft.process.Node;
 import weft.process.Pid;
 import weft.process.ProcessBody;
 import weft.process.Ref;
+import weft.process.TimeSource;
 
 /*
  * Design: the per-node state behind the public Node facade: the process table, the name table,
@@ -66,9 +67,12 @@ public final class Kernel {
   private final AtomicLong ids = new AtomicLong();
   private final ProcessTable processes = new ProcessTable();
   private final ConcurrentHashMap<String, ProcessCore> names = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Ref, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Ref, TimeSource.Timer> timers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> extensions = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor timerThread;
+  // The node's time for timers and timeouts; null: the system's (System.nanoTime, the timer
+  // thread, WaitTimer), kept apart so that the common case pays no indirection.
+  private final TimeSource time;
   private final ThreadFactory threads;
   private final ProcessCore outside;
 
@@ -82,10 +86,12 @@ public final class Kernel {
    *
    * @param node the facade
    * @param nodeName the node's name
+   * @param time the node's time for timers and timeouts, or null for the system's
    */
-  public Kernel(Node node, String nodeName) {
+  public Kernel(Node node, String nodeName, TimeSource time) {
     this.node = node;
     this.nodeName = nodeName;
+    this.time = time;
     this.threads = Scheduling.get().threads();
     this.timerThread =
         (ScheduledThreadPoolExecutor)
@@ -253,24 +259,53 @@ public final class Kernel {
 
   // ---------------------------------------------------------------- timers
 
+  /** The node's time, in nanoseconds (System.nanoTime unless started with a TimeSource). */
+  public long nanoTime() {
+    return time == null ? System.nanoTime() : time.nanoTime();
+  }
+
+  /** The deadline {@code nanos} from now on the node's time, saturating. */
+  public long deadline(long nanos) {
+    long now = nanoTime();
+    return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+  }
+
+  /** Parks the calling thread until the deadline on the node's time (or earlier: see callers). */
+  public void parkUntil(Object blocker, long deadline) {
+    if (time == null) {
+      WaitTimer.parkUntil(blocker, deadline);
+    } else {
+      time.parkUntil(blocker, deadline);
+    }
+  }
+
   /** Delivers a message after a delay; see {@code Process.sendAfter}. */
   public Ref sendAfter(ProcessCore target, Object message, Duration delay) {
     Ref ref = Ref.make();
-    ScheduledFuture<?> f =
-        timerThread.schedule(
-            () -> {
-              if (timers.remove(ref) != null) {
-                target.deliver(message);
-              }
-            },
-            Math.max(0, delay.toNanos()),
-            TimeUnit.NANOSECONDS);
-    timers.put(ref, f);
-    if (f.isDone()) {
-      timers.remove(ref);
+    Runnable fire =
+        () -> {
+          if (timers.remove(ref) != null) {
+            target.deliver(message);
+          }
+        };
+    long nanos = Math.max(0, Timeouts.nanos(delay));
+    // Recorded before it is scheduled: a short timer may fire before schedule returns (at once,
+    // on this thread, on a manual time), and must find itself recorded to deliver.
+    timers.put(ref, PENDING_TIMER);
+    TimeSource.Timer t;
+    if (time != null) {
+      t = time.schedule(fire, nanos);
+    } else {
+      ScheduledFuture<?> f = timerThread.schedule(fire, nanos, TimeUnit.NANOSECONDS);
+      t = () -> f.cancel(false);
+    }
+    if (timers.replace(ref, t) == null) {
+      t.cancel(); // fired already, or cancelled meanwhile
     }
     return ref;
   }
+
+  private static final TimeSource.Timer PENDING_TIMER = () -> false;
 
   /** Delivers a message every period until cancelled or the target ends. */
   public Ref sendInterval(ProcessCore target, Object message, Duration period) {
@@ -278,13 +313,26 @@ public final class Kernel {
       throw new IllegalArgumentException("interval must be positive, got " + period);
     }
     Ref ref = Ref.make();
-    ScheduledFuture<?> f =
-        timerThread.scheduleAtFixedRate(
-            () -> target.deliver(message),
-            period.toNanos(),
-            period.toNanos(),
-            TimeUnit.NANOSECONDS);
-    timers.put(ref, f);
+    long nanos = Timeouts.nanos(period);
+    if (time != null) {
+      timers.put(ref, PENDING_TIMER);
+      TimeSource.Timer t =
+          time.scheduleAtFixedRate(
+              () -> {
+                if (timers.containsKey(ref)) {
+                  target.deliver(message);
+                }
+              },
+              nanos);
+      if (timers.replace(ref, t) == null) {
+        t.cancel(); // cancelled meanwhile
+      }
+    } else {
+      ScheduledFuture<?> f =
+          timerThread.scheduleAtFixedRate(
+              () -> target.deliver(message), nanos, nanos, TimeUnit.NANOSECONDS);
+      timers.put(ref, () -> f.cancel(false));
+    }
     target.onExitCleanup(reason -> cancelTimer(ref));
     return ref;
   }
@@ -295,11 +343,11 @@ public final class Kernel {
    * @return true if it was still pending (its message will not be sent)
    */
   public boolean cancelTimer(Ref ref) {
-    ScheduledFuture<?> f = timers.remove(ref);
-    if (f == null) {
+    TimeSource.Timer t = timers.remove(ref);
+    if (t == null) {
       return false;
     }
-    f.cancel(false);
+    t.cancel();
     return true;
   }
 
@@ -319,7 +367,7 @@ public final class Kernel {
    */
   public void stop(Duration grace) {
     stopping = true;
-    long deadline = Timeouts.deadline(grace);
+    long deadline = Timeouts.deadline(grace); // real time: stopping is not the test's to time
     // Top-level processes first: supervisors stop their children in order, links carry the rest.
     List<ProcessCore> top = processes().stream().filter(p -> p.parent() == null).toList();
     CountDownLatch topDone = new CountDownLatch(top.size());

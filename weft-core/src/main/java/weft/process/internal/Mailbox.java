@@ -122,7 +122,7 @@ final class Mailbox {
    * @return the message, or {@link #TIMED_OUT}
    */
   Object receive(Predicate<Object> match, long timeoutNanos, ProcessCore owner) {
-    long deadline = timeoutNanos > 0 ? Timeouts.deadline(timeoutNanos) : 0;
+    long deadline = timeoutNanos > 0 ? owner.kernel().deadline(timeoutNanos) : 0;
     Node prev = null;
     Node cur = head;
     while (true) {
@@ -156,7 +156,7 @@ final class Mailbox {
       if (timeoutNanos == 0) {
         return false;
       } else if (timeoutNanos > 0) {
-        remaining = deadline - System.nanoTime();
+        remaining = deadline - owner.kernel().nanoTime();
         if (remaining <= 0) {
           return false;
         }
@@ -171,7 +171,7 @@ final class Mailbox {
       if (timeoutNanos < 0) {
         LockSupport.park(this);
       } else {
-        WaitTimer.parkUntil(this, deadline);
+        owner.kernel().parkUntil(this, deadline);
       }
       if (incoming == PARKED) {
         INCOMING.compareAndSet(this, PARKED, null); // woken without a message: take the flag back
