@@ -13,6 +13,7 @@ module weft.core {
   requires org.slf4j;
   requires jdk.management;
 
+  exports weft.application;
   exports weft.process;
   exports weft.genserver;
   exports weft.supervisor;

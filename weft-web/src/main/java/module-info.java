@@ -2,8 +2,8 @@
  * Weft's web layer, Phoenix's counterpart: an HTTP server and router on Netty ({@link
  * weft.web.http}), sockets and channels over WebSocket and long-poll ({@link weft.web.channel}),
  * PubSub ({@link weft.web.pubsub}) with its adapter seam ({@link weft.web.pubsub.spi}), Presence
- * ({@link weft.web.presence}), signed tokens ({@link weft.web.token}) and a Java client ({@link
- * weft.web.client}).
+ * ({@link weft.web.presence}) and signed tokens ({@link weft.web.token}). The Java client is a
+ * module of its own, {@code weft.client}.
  *
  * <p>Not exported: {@code http.internal} (the Netty pipeline), {@code channel.internal} (socket and
  * channel processes) and {@code transport} (the WebSocket and long-poll transports).
@@ -20,11 +20,8 @@ module weft.web {
   requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
-  // The client takes a java.net.http.HttpClient to share.
-  requires transitive java.net.http;
 
   exports weft.web.channel;
-  exports weft.web.client;
   exports weft.web.http;
   exports weft.web.presence;
   exports weft.web.pubsub;

@@ -24,6 +24,7 @@ import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
+import weft.supervisor.Supervised;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.Socket;
 import weft.web.http.Request;
@@ -62,7 +63,7 @@ import weft.web.token.Tokens;
  * socket routes; an application socket must not route that topic (a catch-all {@code "*"} channel
  * would let its clients read the samples).
  */
-public final class Dashboard {
+public final class Dashboard implements Supervised {
 
   private static final Logger AUDIT = LoggerFactory.getLogger("weft.dashboard.audit");
   private static final String COOKIE = "weft_dashboard";
@@ -129,6 +130,7 @@ public final class Dashboard {
    *
    * @return the spec
    */
+  @Override
   public ChildSpec childSpec() {
     return ChildSpec.worker(
         "dashboard",

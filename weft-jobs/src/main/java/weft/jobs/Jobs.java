@@ -29,6 +29,7 @@ import weft.supervisor.ChildSpec;
 import weft.supervisor.Restart;
 import weft.supervisor.Shutdown;
 import weft.supervisor.Strategy;
+import weft.supervisor.Supervised;
 import weft.supervisor.Supervisor;
 import weft.supervisor.SupervisorOptions;
 
@@ -63,7 +64,7 @@ import weft.supervisor.SupervisorOptions;
  * runners, the cron, the lifeline (heartbeats and rescue of dead nodes' jobs), the pruner and the
  * notifier's listener.
  */
-public final class Jobs implements AutoCloseable {
+public final class Jobs implements AutoCloseable, Supervised {
 
   private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
 
@@ -131,6 +132,7 @@ public final class Jobs implements AutoCloseable {
    *
    * @return the spec
    */
+  @Override
   public ChildSpec childSpec() {
     List<ChildSpec> children = children();
     return ChildSpec.supervisor(

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
@@ -19,6 +20,7 @@ import weft.process.Pid;
 import weft.process.Process;
 import weft.scheduler.DirtyPool;
 import weft.supervisor.ChildSpec;
+import weft.supervisor.Supervised;
 
 /**
  * The application's database: a connection pool (HikariCP) over SQLite or PostgreSQL, migrated at
@@ -67,7 +69,7 @@ import weft.supervisor.ChildSpec;
  *
  * <p>Thread-safe.
  */
-public final class Store implements AutoCloseable {
+public final class Store implements AutoCloseable, Supervised {
 
   /** How many times a transaction is tried before its last error is thrown. */
   public static final int MAX_ATTEMPTS = 5;
@@ -181,6 +183,19 @@ public final class Store implements AutoCloseable {
     return config.kind();
   }
 
+  /** How often {@link #childSpec()}'s keeper checks the database. */
+  public static final Duration KEEPER_PERIOD = Duration.ofSeconds(5);
+
+  /**
+   * {@link #childSpec(Duration)} checking every {@link #KEEPER_PERIOD}.
+   *
+   * @return the spec
+   */
+  @Override
+  public ChildSpec childSpec() {
+    return childSpec(KEEPER_PERIOD);
+  }
+
   /**
    * The store's keeper as a supervised worker (id {@code "store"}), for an application's tree:
    * every {@code every} it checks out a connection and runs a validation query. When the database
@@ -193,6 +208,10 @@ public final class Store implements AutoCloseable {
    * @return the spec
    */
   public ChildSpec childSpec(Duration every) {
+    Objects.requireNonNull(every, "every");
+    if (every.isNegative() || every.isZero()) {
+      throw new IllegalArgumentException("the keeper's period must be positive, got " + every);
+    }
     return ChildSpec.worker("store", () -> Process.spawnLink(() -> keep(every)));
   }
 

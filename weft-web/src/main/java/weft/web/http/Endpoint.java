@@ -9,6 +9,7 @@ import weft.process.ExitReason;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
 import weft.supervisor.Shutdown;
+import weft.supervisor.Supervised;
 
 /**
  * The HTTP server as a child of a supervision tree, as a Phoenix endpoint is: its process starts
@@ -25,7 +26,7 @@ import weft.supervisor.Shutdown;
  * first bound, when configured as 0), so clients only see their connections dropped and reconnect.
  * Request and socket processes are not children of the endpoint; they end with their connections.
  */
-public final class Endpoint {
+public final class Endpoint implements Supervised {
 
   private final HttpConfig config;
   private final Router router;
@@ -57,6 +58,7 @@ public final class Endpoint {
    *
    * @return the spec
    */
+  @Override
   public ChildSpec childSpec() {
     return ChildSpec.worker(
             "endpoint", () -> GenServer.startLink(new Server(), StartOptions.defaults()))

@@ -12,6 +12,7 @@ import weft.process.Node;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.supervisor.ChildSpec;
+import weft.supervisor.Supervised;
 import weft.web.channel.ChannelContext;
 import weft.web.channel.V2Serializer;
 import weft.web.pubsub.PubSub;
@@ -35,7 +36,7 @@ import weft.web.pubsub.PubSub;
  * node not heard from for {@link PresenceOptions#downAfter()} is taken as gone and its presences
  * leave. Reads ({@link #list}) never go through the tracker process.
  */
-public final class Presence {
+public final class Presence implements Supervised {
 
   private final Tracker server;
   private final String replica;
@@ -80,6 +81,7 @@ public final class Presence {
    *
    * @return the spec
    */
+  @Override
   public ChildSpec childSpec() {
     return ChildSpec.worker("presence", () -> GenServer.startLink(server, StartOptions.defaults()));
   }

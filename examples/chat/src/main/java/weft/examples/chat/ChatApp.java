@@ -5,22 +5,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
+import weft.application.Application;
+import weft.application.Assembly;
+import weft.application.Config;
+import weft.application.Running;
+import weft.application.Setting;
 import weft.dashboard.Dashboard;
 import weft.dashboard.DashboardOptions;
 import weft.jobs.CronEntry;
 import weft.jobs.JobSpec;
 import weft.jobs.Jobs;
 import weft.jobs.JobsConfig;
-import weft.process.ExitReason;
 import weft.process.Node;
-import weft.process.Pid;
 import weft.store.Store;
 import weft.store.StoreConfig;
-import weft.supervisor.Strategy;
-import weft.supervisor.Supervisor;
-import weft.supervisor.SupervisorOptions;
 import weft.web.channel.ConnectResult;
 import weft.web.channel.RateLimits;
 import weft.web.channel.RateLimits.Rate;
@@ -40,23 +40,54 @@ import weft.web.token.Tokens;
 
 /**
  * The chat application: HTTP API, a Phoenix socket with room and user channels, presence, messages
- * in SQLite, mentions as durable jobs and a retention cron, in one JVM.
+ * in SQLite, mentions as durable jobs and a retention cron, in one JVM: one {@link Application},
+ * one supervision tree.
  */
-public final class ChatApp implements AutoCloseable {
+public final class ChatApp implements Application, AutoCloseable {
 
   /**
-   * The application's settings.
+   * {@code http.port} ({@code PORT}, {@code WEFT_HTTP_PORT}): the HTTP port; 0 picks a free one.
+   */
+  static final Setting<Integer> PORT =
+      Setting.integer("http.port", 4000, 0, 65535).withEnv("PORT").describedAs("the HTTP port");
+
+  /** {@code data.dir} ({@code WEFT_DATA}): where the database and the secret live. */
+  static final Setting<Path> DATA =
+      Setting.path("data.dir", Path.of("data"))
+          .withEnv("WEFT_DATA")
+          .describedAs("where the database and the secret live");
+
+  /** {@code messages.retention}: messages older than this are deleted daily. */
+  static final Setting<Duration> RETENTION =
+      Setting.duration("messages.retention", Duration.ofDays(30))
+          .describedAs("how long messages are kept");
+
+  /** {@code dashboard.password} ({@code WEFT_DASHBOARD_PASSWORD}): generated when absent. */
+  static final Setting<Optional<String>> DASHBOARD_PASSWORD =
+      Setting.optional("dashboard.password")
+          .describedAs("the dashboard's password (generated and printed when absent)");
+
+  /** {@code secret} ({@code WEFT_SECRET}): signs tokens; kept in the data directory when absent. */
+  static final Setting<Optional<String>> SECRET =
+      Setting.optional("secret")
+          .describedAs(
+              "signs session tokens, at least 32 characters (kept in data.dir when absent)");
+
+  /**
+   * The application's settings, typed (tests build them directly).
    *
-   * @param port the HTTP port ({@code PORT}, default 4000; 0 picks a free one)
-   * @param dataDir where the database and the secret live ({@code WEFT_DATA}, default {@code
-   *     ./data})
-   * @param retention messages older than this are deleted daily (default 30 days)
-   * @param dashboardPassword the dashboard's password ({@code WEFT_DASHBOARD_PASSWORD}); null to
-   *     generate one, printed at start
+   * @param port the HTTP port (0 picks a free one)
+   * @param dataDir where the database and the secret live
+   * @param retention messages older than this are deleted daily
+   * @param dashboardPassword the dashboard's password; empty to generate one, printed at start
    * @param rateLimits how fast clients may push (default {@link #RATE_LIMITS})
    */
-  public record Config(
-      int port, Path dataDir, Duration retention, String dashboardPassword, RateLimits rateLimits) {
+  public record Options(
+      int port,
+      Path dataDir,
+      Duration retention,
+      Optional<String> dashboardPassword,
+      RateLimits rateLimits) {
 
     /**
      * The settings with the default rate limits.
@@ -64,10 +95,10 @@ public final class ChatApp implements AutoCloseable {
      * @param port the HTTP port
      * @param dataDir the data directory
      * @param retention how long messages are kept
-     * @param dashboardPassword the dashboard's password, or null
+     * @param dashboardPassword the dashboard's password
      */
-    public Config(int port, Path dataDir, Duration retention, String dashboardPassword) {
-      this(port, dataDir, retention, dashboardPassword, RATE_LIMITS);
+    public Options(int port, Path dataDir, Duration retention, String dashboardPassword) {
+      this(port, dataDir, retention, Optional.of(dashboardPassword), RATE_LIMITS);
     }
 
     /**
@@ -76,59 +107,67 @@ public final class ChatApp implements AutoCloseable {
      * @param limits the limits ({@link RateLimits#none()} for none)
      * @return the settings
      */
-    public Config withRateLimits(RateLimits limits) {
-      return new Config(port, dataDir, retention, dashboardPassword, limits);
+    public Options withRateLimits(RateLimits limits) {
+      return new Options(port, dataDir, retention, dashboardPassword, limits);
     }
 
-    /**
-     * From the environment.
-     *
-     * @return the configuration
-     */
-    public static Config fromEnvironment() {
-      String port = System.getenv().getOrDefault("PORT", "4000");
-      String data = System.getenv().getOrDefault("WEFT_DATA", "data");
-      try {
-        return new Config(
-            Integer.parseInt(port),
-            Path.of(data),
-            Duration.ofDays(30),
-            System.getenv("WEFT_DASHBOARD_PASSWORD"));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("PORT must be a number, got " + port, e);
-      }
+    static Options from(Config config) {
+      return new Options(
+          config.get(PORT),
+          config.get(DATA),
+          config.get(RETENTION),
+          config.get(DASHBOARD_PASSWORD),
+          RATE_LIMITS);
     }
   }
 
   private static final Duration TOKEN_AGE = Duration.ofDays(7);
   private static final String SALT = "user socket";
 
-  /** The root supervisor's registered name. */
+  /** The application's name: its node's and its root supervisor's registered name. */
   public static final String ROOT = "chat";
 
-  private final Node node;
-  private final Store store;
-  private final Jobs jobs;
-  private final Endpoint endpoint;
-  private final Dashboard dashboard;
-  private final Pid root;
+  private final Optional<Options> fixed;
+  private Endpoint endpoint;
+  private Dashboard dashboard;
+  private Running running;
 
-  private ChatApp(Config config) throws IOException {
+  private ChatApp(Optional<Options> fixed) {
+    this.fixed = fixed;
+  }
+
+  @Override
+  public String name() {
+    return ROOT;
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return List.of(PORT, DATA, RETENTION, DASHBOARD_PASSWORD, SECRET);
+  }
+
+  /*
+   * Started in this order and stopped in the reverse: the store's keeper first, the endpoint last
+   * (so it stops taking requests first). One-for-one: a crash in one part restarts only that part.
+   */
+  @Override
+  public void build(Config settings, Assembly app) throws IOException {
+    Options config = fixed.orElseGet(() -> Options.from(settings));
     SecretFile.createPrivateDirectories(config.dataDir());
-    String secret = secret(config.dataDir());
+    String secret = secret(settings.get(SECRET), config.dataDir());
     Tokens tokens = new Tokens(secret);
-    node = Node.start("chat");
-    store =
-        Store.open(
-            StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
-                .withMigrations("classpath:db/chat"));
+    Store store =
+        app.closeAfterStop(
+            Store.open(
+                StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
+                    .withMigrations("classpath:db/chat")));
     PubSub pubsub = PubSub.start("chat");
     Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Messages messages = new Messages(store);
     Users users = new Users(store);
     MentionWorker mentions = new MentionWorker(store, pubsub);
     RetentionWorker retention = new RetentionWorker(messages, config.retention());
-    jobs =
+    Jobs jobs =
         Jobs.create(
             store,
             JobsConfig.of("chat", Map.of("mentions", 5, "maintenance", 1))
@@ -141,7 +180,7 @@ public final class ChatApp implements AutoCloseable {
         Dashboard.create(
             pubsub,
             DashboardOptions.of(secret)
-                .withPassword(config.dashboardPassword())
+                .withPassword(config.dashboardPassword().orElse(null))
                 .withRootSupervisor(ROOT)
                 .withJobs(jobs));
     Socket socket =
@@ -182,20 +221,11 @@ public final class ChatApp implements AutoCloseable {
             HttpConfig.port(config.port()).withHost("0.0.0.0"),
             dashboard.mount(routes).build(),
             Duration.ofSeconds(10));
-    // Started in this order and stopped in the reverse: the endpoint stops taking requests first,
-    // the store's keeper goes last. One-for-one: a crash in one part restarts only that part.
-    root =
-        Supervisor.start(
-            node,
-            SupervisorOptions.of(Strategy.ONE_FOR_ONE)
-                .withIntensity(5, Duration.ofSeconds(10))
-                .withName(ROOT),
-            List.of(
-                store.childSpec(Duration.ofSeconds(5)),
-                presence.childSpec(),
-                jobs.childSpec(),
-                dashboard.childSpec(),
-                endpoint.childSpec()));
+    app.add(store);
+    app.add(presence);
+    app.add(jobs);
+    app.add(dashboard);
+    app.add(endpoint);
   }
 
   private static Response page() throws IOException {
@@ -267,27 +297,47 @@ public final class ChatApp implements AutoCloseable {
     return Response.json(Map.of("messages", messages.page(room, beforeId, limit)));
   }
 
-  private static String secret(Path dataDir) throws IOException {
-    String env = System.getenv("WEFT_SECRET");
-    if (env != null && !env.isEmpty()) {
-      if (env.length() < 32) {
+  private static String secret(Optional<String> given, Path dataDir) throws IOException {
+    if (given.isPresent()) {
+      if (given.get().length() < 32) {
         throw new InsecureSecretException(
-            "WEFT_SECRET has " + env.length() + " characters; it must have at least 32");
+            "WEFT_SECRET has " + given.get().length() + " characters; it must have at least 32");
       }
-      return env;
+      return given.get();
     }
     return SecretFile.loadOrCreate(dataDir.resolve("secret.key"));
   }
 
   /**
-   * Starts the application.
+   * Starts the application with settings given by the caller (tests), ignoring the environment.
    *
-   * @param config its settings
+   * @param options its settings
    * @return the running application
-   * @throws IOException if the data directory cannot be used
+   * @throws Exception if it cannot start
    */
-  public static ChatApp start(Config config) throws IOException {
-    return new ChatApp(config);
+  public static ChatApp start(Options options) throws Exception {
+    ChatApp app = new ChatApp(Optional.of(options));
+    Map<String, String> values = new java.util.HashMap<>();
+    values.put(PORT.name(), String.valueOf(options.port()));
+    values.put(DATA.name(), options.dataDir().toString());
+    values.put(RETENTION.name(), options.retention().toString());
+    options.dashboardPassword().ifPresent(p -> values.put(DASHBOARD_PASSWORD.name(), p));
+    app.running = Application.start(app, Config.of(app.settings(), values));
+    return app;
+  }
+
+  /**
+   * Starts the application from its configuration ({@link Application#run}: defaults, {@code
+   * --config=<file>} or {@code WEFT_CONFIG}, the environment), stopping on {@code SIGTERM}.
+   *
+   * @param args the command line
+   * @return the running application
+   * @throws Exception if it cannot start
+   */
+  public static ChatApp run(String[] args) throws Exception {
+    ChatApp app = new ChatApp(Optional.empty());
+    app.running = Application.run(app, args);
+    return app;
   }
 
   /**
@@ -314,22 +364,15 @@ public final class ChatApp implements AutoCloseable {
    * @return the node
    */
   public Node node() {
-    return node;
+    return running.node();
   }
 
   /**
    * Stops in reverse start order (requests drain for up to 10 s, running jobs get their grace),
-   * then closes the database.
+   * then closes the database. A second call does nothing.
    */
   @Override
   public void close() {
-    node.exit(root, ExitReason.SHUTDOWN);
-    try {
-      node.awaitExit(root, Duration.ofSeconds(60));
-    } catch (Exception e) {
-      LoggerFactory.getLogger(ChatApp.class).warn("the application did not stop in time");
-    }
-    node.close();
-    store.close();
+    running.close();
   }
 }

@@ -1,26 +1,21 @@
 package weft.examples.chat;
 
-/** Starts the chat on {@code PORT} (default 4000) with its data in {@code WEFT_DATA} (./data). */
+/**
+ * Starts the chat on {@code PORT} (default 4000) with its data in {@code WEFT_DATA} (./data);
+ * {@code --help} lists every setting, {@code --config=<file>} reads them from a properties file.
+ */
 public final class Main {
 
   private Main() {}
 
   /**
-   * Runs the chat until the JVM is stopped.
+   * Runs the chat until the JVM is stopped ({@code SIGTERM} or {@code Ctrl-C} stop it in order).
    *
-   * @param args ignored
+   * @param args {@code --config=<file>}, {@code --help}
    * @throws Exception if it cannot start
    */
   public static void main(String[] args) throws Exception {
-    ChatApp app = ChatApp.start(ChatApp.Config.fromEnvironment());
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  System.out.println("Weft chat stopped");
-                },
-                "chat-shutdown"));
+    ChatApp app = ChatApp.run(args);
     System.out.println("Weft chat is running at http://localhost:" + app.port());
     if (app.dashboard().passwordGenerated()) {
       System.out.println(

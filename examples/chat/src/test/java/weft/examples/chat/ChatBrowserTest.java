@@ -96,7 +96,7 @@ class ChatBrowserTest {
   }
 
   private ChatApp start(int port) throws Exception {
-    return ChatApp.start(new ChatApp.Config(port, data, Duration.ofDays(30), PASSWORD));
+    return ChatApp.start(new ChatApp.Options(port, data, Duration.ofDays(30), PASSWORD));
   }
 
   private static Page signIn(String base, String name) {

@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import weft.client.ClientChannel;
+import weft.client.ClientOptions;
+import weft.client.PhoenixClient;
+import weft.client.Reply;
 import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.process.ProcessInfo;
 import weft.supervisor.ChildInfo;
 import weft.supervisor.Supervisor;
-import weft.web.client.ClientChannel;
-import weft.web.client.ClientOptions;
-import weft.web.client.PhoenixClient;
-import weft.web.client.Reply;
 
 /**
  * Chaos: under steady chat traffic (messages with mentions, joins and leaves of a second room),
@@ -75,7 +75,7 @@ class ChatChaosTest {
     int seconds = Integer.getInteger("chaos.seconds", 10);
     System.out.printf("chaos: seed %d (-Dchaos.seed=%d), %d s%n", seed, seed, seconds);
     SplittableRandom random = new SplittableRandom(seed);
-    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "chaos"))) {
+    try (ChatApp app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "chaos"))) {
       Pid root = app.node().whereis(ChatApp.ROOT).orElseThrow();
       Map<Object, Pid> before = children(root);
       List<User> users = new ArrayList<>();

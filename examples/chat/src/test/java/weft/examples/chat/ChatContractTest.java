@@ -35,7 +35,7 @@ class ChatContractTest {
   @ValueSource(strings = {"websocket", "longpoll"})
   void chatContractHoldsWithThePhoenixClient(String transport) throws Exception {
     try (ChatApp app =
-        ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "test-password"))) {
+        ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "test-password"))) {
       NodeScripts.Result r =
           NodeScripts.run(
               JS,

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import weft.web.client.ClientChannel;
-import weft.web.client.ClientOptions;
-import weft.web.client.PhoenixClient;
-import weft.web.client.Reply;
+import weft.client.ClientChannel;
+import weft.client.ClientOptions;
+import weft.client.PhoenixClient;
+import weft.client.Reply;
 
 /**
  * The chat as the attacker of the hardening issue tried it, over real HTTP and WebSocket: names
@@ -47,7 +47,7 @@ class ChatHardeningTest {
 
   @BeforeEach
   void start() throws Exception {
-    app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "hardening-test"));
+    app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "hardening-test"));
   }
 
   @AfterEach

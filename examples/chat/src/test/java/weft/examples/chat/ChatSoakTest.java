@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import weft.web.client.ClientChannel;
-import weft.web.client.ClientOptions;
-import weft.web.client.PhoenixClient;
+import weft.client.ClientChannel;
+import weft.client.ClientOptions;
+import weft.client.PhoenixClient;
 
 /**
  * Soak: the chat under steady load with connection churn for {@code -Dsoak.minutes} minutes (the
@@ -42,7 +42,7 @@ class ChatSoakTest {
     int minutes = Integer.getInteger("soak.minutes", 0);
     assumeTrue(minutes > 0, "soak.minutes is not set: skipping the soak (-Dsoak.minutes=10)");
     SplittableRandom random = new SplittableRandom(42);
-    try (ChatApp app = ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "soak"))) {
+    try (ChatApp app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "soak"))) {
       List<PhoenixClient> clients = new ArrayList<>();
       List<ClientChannel> rooms = new ArrayList<>();
       for (int i = 0; i < USERS; i++) {

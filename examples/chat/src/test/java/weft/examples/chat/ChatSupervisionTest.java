@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import weft.client.ClientChannel;
+import weft.client.ClientOptions;
+import weft.client.PhoenixClient;
+import weft.client.Reply;
 import weft.process.ExitReason;
 import weft.process.Pid;
 import weft.supervisor.ChildInfo;
 import weft.supervisor.Supervisor;
-import weft.web.client.ClientChannel;
-import weft.web.client.ClientOptions;
-import weft.web.client.PhoenixClient;
-import weft.web.client.Reply;
 
 /**
  * The chat's supervision tree: each part killed in turn is restarted by the root supervisor, the
@@ -70,7 +70,7 @@ class ChatSupervisionTest {
   @Test
   void eachPartIsRestartedAloneAndTheClientsGoOn() throws Exception {
     try (ChatApp app =
-        ChatApp.start(new ChatApp.Config(0, data, Duration.ofDays(30), "supervision-test"))) {
+        ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "supervision-test"))) {
       int port = app.port();
       URI socket = URI.create("ws://127.0.0.1:" + port + "/socket");
       AtomicInteger aliceOpens = new AtomicInteger();

@@ -1,4 +1,4 @@
-package weft.web.client;
+package weft.client;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package weft.web.client;
+package weft.client;
 
 import java.util.ArrayList;
 import java.util.HashMap;

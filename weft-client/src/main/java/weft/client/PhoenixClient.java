@@ -1,4 +1,4 @@
-package weft.web.client;
+package weft.client;
 
 import java.net.URI;
 import java.net.URLEncoder;

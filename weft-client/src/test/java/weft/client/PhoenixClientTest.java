@@ -1,4 +1,4 @@
-package weft.web.client;
+package weft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,15 +12,45 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import weft.process.Node;
+import weft.web.channel.Channel;
+import weft.web.channel.ChannelContext;
 import weft.web.channel.ConnectResult;
+import weft.web.channel.Frame;
+import weft.web.channel.InResult;
+import weft.web.channel.JoinResult;
 import weft.web.channel.Socket;
-import weft.web.channel.TestChannels;
 import weft.web.http.HttpConfig;
 import weft.web.http.HttpServer;
 import weft.web.http.Router;
 import weft.web.pubsub.PubSub;
 
+/** The client against a Weft server on loopback. */
 class PhoenixClientTest {
+
+  /** What the tests push: ping answers, fail refuses, shout broadcasts, crash crashes. */
+  static final class Room implements Channel {
+    @Override
+    public JoinResult join(String topic, JsonNode params, ChannelContext ctx) {
+      return JoinResult.ok(Map.of("user", ctx.assigns().get("user")));
+    }
+
+    @Override
+    public InResult handleIn(String event, Frame.Payload payload, ChannelContext ctx) {
+      JsonNode json = payload instanceof Frame.JsonPayload(JsonNode j) ? j : null;
+      return switch (event) {
+        case "ping" -> InResult.reply(Map.of("pong", json.get("n").asInt()));
+        case "fail" -> InResult.replyError(Map.of("reason", "asked to fail"));
+        case "shout" -> {
+          ctx.broadcast(
+              "shout",
+              Map.of("text", json.get("text").asString(), "from", ctx.assigns().get("user")));
+          yield InResult.reply(Map.of());
+        }
+        case "crash" -> throw new IllegalStateException("crash on purpose");
+        default -> InResult.replyError(Map.of("reason", "unknown event " + event));
+      };
+    }
+  }
 
   private static final ClientOptions FAST =
       ClientOptions.defaults()
@@ -33,7 +63,7 @@ class PhoenixClientTest {
     Socket socket =
         Socket.builder(
                 pubsub, (params, info) -> ConnectResult.ok(Map.of("user", params.get("user"))))
-            .channel("room:*", TestChannels::room)
+            .channel("room:*", Room::new)
             .build();
     return HttpServer.start(
         node, HttpConfig.port(port), Router.builder().socket("/socket", socket).build());
