@@ -85,8 +85,8 @@ public final class Dashboard implements Supervised {
     this.pubsub = Objects.requireNonNull(pubsub, "pubsub");
     this.options = Objects.requireNonNull(options, "options");
     this.tokens = new Tokens(options.secret());
-    this.generated = options.password() == null;
-    this.password = generated ? generatePassword() : options.password();
+    this.generated = options.password().isEmpty();
+    this.password = options.password().orElseGet(Dashboard::generatePassword);
   }
 
   /**
@@ -140,7 +140,12 @@ public final class Dashboard implements Supervised {
           Pid pid =
               GenServer.startLink(
                   new Sampler(
-                      () -> new Collector(n, pubsub, options.rootSupervisor(), options.jobs()),
+                      () ->
+                          new Collector(
+                              n,
+                              pubsub,
+                              options.rootSupervisor().orElse(null),
+                              options.jobs().orElse(null)),
                       pubsub,
                       options.interval(),
                       options.history()),
@@ -179,7 +184,11 @@ public final class Dashboard implements Supervised {
             .channel(
                 Sampler.TOPIC,
                 () ->
-                    new LiveChannel(node, () -> sampler, options.jobs(), options.rootSupervisor()))
+                    new LiveChannel(
+                        node,
+                        () -> sampler,
+                        options.jobs().orElse(null),
+                        options.rootSupervisor().orElse(null)))
             .build();
     return router
         .get("/dashboard", this::page)

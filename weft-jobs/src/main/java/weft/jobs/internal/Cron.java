@@ -53,19 +53,8 @@ public final class Cron {
   }
 
   private void loop() {
-    Process.label("JobCron");
-    Process.trapExit(true);
-    while (true) {
-      try {
-        tick();
-      } catch (RuntimeException e) {
-        LOG.warn("cron tick failed: {}", e.toString());
-      }
-      long millis = clock.millis();
-      if (Loops.stopping(Duration.ofMillis(60_000 - millis % 60_000 + 50))) {
-        return;
-      }
-    }
+    Loops.periodic(
+        "JobCron", this::tick, () -> Duration.ofMillis(60_000 - clock.millis() % 60_000 + 50), LOG);
   }
 
   /**

@@ -68,18 +68,7 @@ public final class Lifeline {
   }
 
   private void loop() {
-    Process.label("JobLifeline");
-    Process.trapExit(true);
-    while (true) {
-      try {
-        beat();
-      } catch (RuntimeException e) {
-        LOG.warn("job heartbeat or rescue failed: {}", e.toString());
-      }
-      if (Loops.stopping(rescueAfter.dividedBy(4))) {
-        return;
-      }
-    }
+    Loops.periodic("JobLifeline", this::beat, () -> rescueAfter.dividedBy(4), LOG);
   }
 
   /**

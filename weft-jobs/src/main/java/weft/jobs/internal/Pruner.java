@@ -43,20 +43,15 @@ public final class Pruner {
   }
 
   private void loop() {
-    Process.label("JobPruner");
-    Process.trapExit(true);
-    while (true) {
-      try {
-        int n = engine.prune(pruneAfter, clock.instant());
-        if (n > 0) {
-          LOG.debug("pruned {} finished job(s) older than {}", n, pruneAfter);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("job pruning failed: {}", e.toString());
-      }
-      if (Loops.stopping(every)) {
-        return;
-      }
-    }
+    Loops.periodic(
+        "JobPruner",
+        () -> {
+          int n = engine.prune(pruneAfter, clock.instant());
+          if (n > 0) {
+            LOG.debug("pruned {} finished job(s) older than {}", n, pruneAfter);
+          }
+        },
+        () -> every,
+        LOG);
   }
 }

@@ -45,81 +45,22 @@ import weft.web.token.Tokens;
  */
 public final class ChatApp implements Application, AutoCloseable {
 
-  /**
-   * {@code http.port} ({@code PORT}, {@code WEFT_HTTP_PORT}): the HTTP port; 0 picks a free one.
-   */
+  // The settings ({@code --help} lists them): file names, then environment variables.
   static final Setting<Integer> PORT =
       Setting.integer("http.port", 4000, 0, 65535).withEnv("PORT").describedAs("the HTTP port");
-
-  /** {@code data.dir} ({@code WEFT_DATA}): where the database and the secret live. */
   static final Setting<Path> DATA =
       Setting.path("data.dir", Path.of("data"))
           .withEnv("WEFT_DATA")
           .describedAs("where the database and the secret live");
-
-  /** {@code messages.retention}: messages older than this are deleted daily. */
   static final Setting<Duration> RETENTION =
       Setting.duration("messages.retention", Duration.ofDays(30))
           .describedAs("how long messages are kept");
-
-  /** {@code dashboard.password} ({@code WEFT_DASHBOARD_PASSWORD}): generated when absent. */
   static final Setting<Optional<String>> DASHBOARD_PASSWORD =
       Setting.optional("dashboard.password")
           .describedAs("the dashboard's password (generated and printed when absent)");
-
-  /** {@code secret} ({@code WEFT_SECRET}): signs tokens; kept in the data directory when absent. */
   static final Setting<Optional<String>> SECRET =
       Setting.optional("secret")
-          .describedAs(
-              "signs session tokens, at least 32 characters (kept in data.dir when absent)");
-
-  /**
-   * The application's settings, typed (tests build them directly).
-   *
-   * @param port the HTTP port (0 picks a free one)
-   * @param dataDir where the database and the secret live
-   * @param retention messages older than this are deleted daily
-   * @param dashboardPassword the dashboard's password; empty to generate one, printed at start
-   * @param rateLimits how fast clients may push (default {@link #RATE_LIMITS})
-   */
-  public record Options(
-      int port,
-      Path dataDir,
-      Duration retention,
-      Optional<String> dashboardPassword,
-      RateLimits rateLimits) {
-
-    /**
-     * The settings with the default rate limits.
-     *
-     * @param port the HTTP port
-     * @param dataDir the data directory
-     * @param retention how long messages are kept
-     * @param dashboardPassword the dashboard's password
-     */
-    public Options(int port, Path dataDir, Duration retention, String dashboardPassword) {
-      this(port, dataDir, retention, Optional.of(dashboardPassword), RATE_LIMITS);
-    }
-
-    /**
-     * The same settings with other rate limits.
-     *
-     * @param limits the limits ({@link RateLimits#none()} for none)
-     * @return the settings
-     */
-    public Options withRateLimits(RateLimits limits) {
-      return new Options(port, dataDir, retention, dashboardPassword, limits);
-    }
-
-    static Options from(Config config) {
-      return new Options(
-          config.get(PORT),
-          config.get(DATA),
-          config.get(RETENTION),
-          config.get(DASHBOARD_PASSWORD),
-          RATE_LIMITS);
-    }
-  }
+          .describedAs("signs session tokens, 32+ characters (kept in data.dir when absent)");
 
   private static final Duration TOKEN_AGE = Duration.ofDays(7);
   private static final String SALT = "user socket";
@@ -127,13 +68,13 @@ public final class ChatApp implements Application, AutoCloseable {
   /** The application's name: its node's and its root supervisor's registered name. */
   public static final String ROOT = "chat";
 
-  private final Optional<Options> fixed;
+  private final RateLimits rateLimits;
   private Endpoint endpoint;
   private Dashboard dashboard;
   private Running running;
 
-  private ChatApp(Optional<Options> fixed) {
-    this.fixed = fixed;
+  private ChatApp(RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
   }
 
   @Override
@@ -151,22 +92,21 @@ public final class ChatApp implements Application, AutoCloseable {
    * (so it stops taking requests first). One-for-one: a crash in one part restarts only that part.
    */
   @Override
-  public void build(Config settings, Assembly app) throws IOException {
-    Options config = fixed.orElseGet(() -> Options.from(settings));
-    SecretFile.createPrivateDirectories(config.dataDir());
-    String secret = secret(settings.get(SECRET), config.dataDir());
+  public void build(Config config, Assembly app) throws IOException {
+    Path data = config.get(DATA);
+    SecretFile.createPrivateDirectories(data);
+    String secret = secret(config.get(SECRET), data);
     Tokens tokens = new Tokens(secret);
     Store store =
         app.closeAfterStop(
             Store.open(
-                StoreConfig.sqlite(config.dataDir().resolve("chat.db"))
-                    .withMigrations("classpath:db/chat")));
+                StoreConfig.sqlite(data.resolve("chat.db")).withMigrations("classpath:db/chat")));
     PubSub pubsub = PubSub.start("chat");
     Presence presence = Presence.create(pubsub, PresenceOptions.defaults());
     Messages messages = new Messages(store);
     Users users = new Users(store);
     MentionWorker mentions = new MentionWorker(store, pubsub);
-    RetentionWorker retention = new RetentionWorker(messages, config.retention());
+    RetentionWorker retention = new RetentionWorker(messages, config.get(RETENTION));
     Jobs jobs =
         Jobs.create(
             store,
@@ -176,13 +116,10 @@ public final class ChatApp implements Application, AutoCloseable {
                         new CronEntry("retention", "0 3 * * *", JobSpec.of(retention, Map.of())))),
             List.of(mentions, retention),
             List.of());
+    DashboardOptions shown = DashboardOptions.of(secret).withRootSupervisor(ROOT).withJobs(jobs);
     dashboard =
         Dashboard.create(
-            pubsub,
-            DashboardOptions.of(secret)
-                .withPassword(config.dashboardPassword().orElse(null))
-                .withRootSupervisor(ROOT)
-                .withJobs(jobs));
+            pubsub, config.get(DASHBOARD_PASSWORD).map(shown::withPassword).orElse(shown));
     Socket socket =
         Socket.builder(
                 pubsub,
@@ -194,7 +131,7 @@ public final class ChatApp implements Application, AutoCloseable {
                     })
             .channel("room:*", () -> new RoomChannel(store, messages, presence, jobs, mentions))
             .channel("user:*", () -> new UserChannel(store))
-            .rateLimits(config.rateLimits())
+            .rateLimits(rateLimits)
             .build();
     Router.Builder routes =
         Router.builder()
@@ -218,7 +155,7 @@ public final class ChatApp implements Application, AutoCloseable {
             .socket("/socket", socket);
     endpoint =
         Endpoint.create(
-            HttpConfig.port(config.port()).withHost("0.0.0.0"),
+            HttpConfig.port(config.get(PORT)).withHost("0.0.0.0"),
             dashboard.mount(routes).build(),
             Duration.ofSeconds(10));
     app.add(store);
@@ -311,19 +248,36 @@ public final class ChatApp implements Application, AutoCloseable {
   /**
    * Starts the application with settings given by the caller (tests), ignoring the environment.
    *
-   * @param options its settings
+   * @param port the HTTP port (0 picks a free one)
+   * @param data the data directory
+   * @param dashboardPassword the dashboard's password
+   * @param limits how fast clients may push ({@link #RATE_LIMITS} in production)
    * @return the running application
    * @throws Exception if it cannot start
    */
-  public static ChatApp start(Options options) throws Exception {
-    ChatApp app = new ChatApp(Optional.of(options));
-    Map<String, String> values = new java.util.HashMap<>();
-    values.put(PORT.name(), String.valueOf(options.port()));
-    values.put(DATA.name(), options.dataDir().toString());
-    values.put(RETENTION.name(), options.retention().toString());
-    options.dashboardPassword().ifPresent(p -> values.put(DASHBOARD_PASSWORD.name(), p));
-    app.running = Application.start(app, Config.of(app.settings(), values));
+  public static ChatApp start(int port, Path data, String dashboardPassword, RateLimits limits)
+      throws Exception {
+    ChatApp app = new ChatApp(limits);
+    Map<String, String> given =
+        Map.of(
+            PORT.name(), String.valueOf(port),
+            DATA.name(), data.toString(),
+            DASHBOARD_PASSWORD.name(), dashboardPassword);
+    app.running = Application.start(app, Config.of(app.settings(), given));
     return app;
+  }
+
+  /**
+   * {@link #start(int, Path, String, RateLimits)} with the production rate limits.
+   *
+   * @param port the HTTP port (0 picks a free one)
+   * @param data the data directory
+   * @param dashboardPassword the dashboard's password
+   * @return the running application
+   * @throws Exception if it cannot start
+   */
+  public static ChatApp start(int port, Path data, String dashboardPassword) throws Exception {
+    return start(port, data, dashboardPassword, RATE_LIMITS);
   }
 
   /**
@@ -335,7 +289,7 @@ public final class ChatApp implements Application, AutoCloseable {
    * @throws Exception if it cannot start
    */
   public static ChatApp run(String[] args) throws Exception {
-    ChatApp app = new ChatApp(Optional.empty());
+    ChatApp app = new ChatApp(RATE_LIMITS);
     app.running = Application.run(app, args);
     return app;
   }

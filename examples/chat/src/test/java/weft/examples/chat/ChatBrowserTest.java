@@ -12,7 +12,6 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +95,7 @@ class ChatBrowserTest {
   }
 
   private ChatApp start(int port) throws Exception {
-    return ChatApp.start(new ChatApp.Options(port, data, Duration.ofDays(30), PASSWORD));
+    return ChatApp.start(port, data, PASSWORD);
   }
 
   private static Page signIn(String base, String name) {

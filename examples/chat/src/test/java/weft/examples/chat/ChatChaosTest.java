@@ -75,7 +75,7 @@ class ChatChaosTest {
     int seconds = Integer.getInteger("chaos.seconds", 10);
     System.out.printf("chaos: seed %d (-Dchaos.seed=%d), %d s%n", seed, seed, seconds);
     SplittableRandom random = new SplittableRandom(seed);
-    try (ChatApp app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "chaos"))) {
+    try (ChatApp app = ChatApp.start(0, data, "chaos")) {
       Pid root = app.node().whereis(ChatApp.ROOT).orElseThrow();
       Map<Object, Pid> before = children(root);
       List<User> users = new ArrayList<>();

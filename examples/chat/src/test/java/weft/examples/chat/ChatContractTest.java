@@ -34,8 +34,7 @@ class ChatContractTest {
   @ParameterizedTest
   @ValueSource(strings = {"websocket", "longpoll"})
   void chatContractHoldsWithThePhoenixClient(String transport) throws Exception {
-    try (ChatApp app =
-        ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "test-password"))) {
+    try (ChatApp app = ChatApp.start(0, data, "test-password")) {
       NodeScripts.Result r =
           NodeScripts.run(
               JS,

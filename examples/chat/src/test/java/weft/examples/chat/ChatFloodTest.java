@@ -80,9 +80,7 @@ class ChatFloodTest {
             org.slf4j.LoggerFactory.getLogger("weft.web.channel.internal.SocketProcess");
     closings.start();
     socketLog.addAppender(closings);
-    try (ChatApp app =
-            ChatApp.start(
-                new ChatApp.Options(0, data, Duration.ofDays(30), "flood").withRateLimits(limits));
+    try (ChatApp app = ChatApp.start(0, data, "flood", limits);
         HttpClient http = HttpClient.newHttpClient()) {
       String base = "http://127.0.0.1:" + app.port();
       // Warm: the first request pays for the client's connection and the server's JIT.

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ class ChatHardeningTest {
 
   @BeforeEach
   void start() throws Exception {
-    app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "hardening-test"));
+    app = ChatApp.start(0, data, "hardening-test");
   }
 
   @AfterEach

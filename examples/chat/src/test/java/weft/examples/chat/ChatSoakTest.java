@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ class ChatSoakTest {
     int minutes = Integer.getInteger("soak.minutes", 0);
     assumeTrue(minutes > 0, "soak.minutes is not set: skipping the soak (-Dsoak.minutes=10)");
     SplittableRandom random = new SplittableRandom(42);
-    try (ChatApp app = ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "soak"))) {
+    try (ChatApp app = ChatApp.start(0, data, "soak")) {
       List<PhoenixClient> clients = new ArrayList<>();
       List<ClientChannel> rooms = new ArrayList<>();
       for (int i = 0; i < USERS; i++) {

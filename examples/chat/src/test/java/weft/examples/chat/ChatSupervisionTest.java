@@ -69,8 +69,7 @@ class ChatSupervisionTest {
 
   @Test
   void eachPartIsRestartedAloneAndTheClientsGoOn() throws Exception {
-    try (ChatApp app =
-        ChatApp.start(new ChatApp.Options(0, data, Duration.ofDays(30), "supervision-test"))) {
+    try (ChatApp app = ChatApp.start(0, data, "supervision-test")) {
       int port = app.port();
       URI socket = URI.create("ws://127.0.0.1:" + port + "/socket");
       AtomicInteger aliceOpens = new AtomicInteger();
