@@ -24,8 +24,10 @@ import java.util.jar.JarFile;
  * Never: classes of the boot and platform loaders and of JDK modules (the JDK; the watchdog covers
  * it), the agent and the scheduler (weft.instrument, weft.process.internal: the scheduler must not
  * preempt itself), the message path of Weft's own jar (weft.process, weft.genserver,
- * weft.scheduler from a source carrying the framework marker: short code between blocking calls,
- * where a yield point per method would cost a ring of processes a fifth of its speed; the same
+ * weft.scheduler, weft.registry from a source carrying the framework marker: short code between
+ * blocking calls, where a yield point per method would cost a ring of processes a fifth of its
+ * speed; and the registry's short critical sections must not yield while holding their lock, or
+ * the processes that block on it pin every carrier while the holder waits for one; the same
  * packages in a test directory are instrumented), classes whose loader cannot see weft-core (they
  * could not link the call), and `exclude`.
  *
@@ -47,7 +49,7 @@ final class WeftTransformer implements ClassFileTransformer {
   private static final String MARKER = "META-INF/weft/framework";
   private static final List<String> RUNTIME = List.of("weft/instrument/", "weft/process/internal/");
   private static final List<String> MESSAGE_PATH =
-      List.of("weft/process/", "weft/genserver/", "weft/scheduler/");
+      List.of("weft/process/", "weft/genserver/", "weft/scheduler/", "weft/registry/");
 
   private final AgentOptions options;
   private final Instrumentation inst;
