@@ -102,7 +102,7 @@ public final class Agent<S> {
    */
   public static <S> Agent<S> start(Node node, Supplier<S> initial, StartOptions options) {
     Pid pid = GenServer.start(node, new Server<>(initial), options);
-    return of(options.name() == null ? pid : node.named(options.name()));
+    return of(address(pid, options));
   }
 
   /**
@@ -115,7 +115,16 @@ public final class Agent<S> {
    */
   public static <S> Agent<S> startLink(Supplier<S> initial, StartOptions options) {
     Pid pid = GenServer.startLink(new Server<>(initial), options);
-    return of(options.name() == null ? pid : pid.node().named(options.name()));
+    return of(address(pid, options));
+  }
+
+  /** How the agent is addressed: by the name or key it was registered under, else its pid. */
+  private static weft.process.Address address(Pid pid, StartOptions options) {
+    return switch (options.registration()) {
+      case StartOptions.Unregistered u -> pid;
+      case StartOptions.Named(String name) -> pid.node().named(name);
+      case StartOptions.Via(weft.registry.Registry registry, Object key) -> registry.via(key);
+    };
   }
 
   /**

@@ -18,6 +18,7 @@ import weft.process.ProcessBody;
 import weft.process.internal.Kernel;
 import weft.process.internal.ProcessCore;
 import weft.process.internal.Timeouts;
+import weft.registry.Registry;
 
 /*
  * Design: the generic server engine, written once (gen_server.erl's loop). The process:
@@ -167,19 +168,23 @@ final class ServerLoop<S, M> {
   }
 
   private void register(ProcessCore self, StartOptions options) {
-    if (options.name() != null) {
-      try {
-        self.kernel().register(options.name(), self);
-      } catch (IllegalArgumentException e) {
-        Pid holder = self.kernel().whereis(options.name()).orElse(null);
-        throw StartException.alreadyStarted(options.name(), holder);
+    switch (options.registration()) {
+      case StartOptions.Unregistered u -> {}
+      case StartOptions.Named(String name) -> {
+        try {
+          self.kernel().register(name, self);
+        } catch (IllegalArgumentException e) {
+          Pid holder = self.kernel().whereis(name).orElse(null);
+          throw StartException.alreadyStarted(name, holder);
+        }
       }
-    } else if (options.registry() != null) {
-      try {
-        options.registry().register(self, options.key(), null);
-      } catch (IllegalArgumentException e) {
-        Pid holder = options.registry().whereis(options.key()).orElse(null);
-        throw StartException.alreadyStarted(String.valueOf(options.key()), holder);
+      case StartOptions.Via(Registry registry, Object key) -> {
+        try {
+          registry.register(self, key, null);
+        } catch (IllegalArgumentException e) {
+          Pid holder = registry.whereis(key).orElse(null);
+          throw StartException.alreadyStarted(String.valueOf(key), holder);
+        }
       }
     }
   }

@@ -11,13 +11,53 @@ import weft.registry.Registry;
  * Pid counter = GenServer.startLink(new Counter(), StartOptions.named("counter"));
  * }
  *
- * @param name a unique name registered before {@code init} runs, or null
- * @param registry a registry to register {@code key} in before {@code init} runs, or null
- * @param key the key in {@code registry}
+ * @param registration where the server is registered before {@code init} runs: nowhere, under a
+ *     unique name of its node, or under a key of a {@link Registry}
  * @param timeout how long the starter waits for {@code init}; when it runs out the new process is
  *     killed and start fails with {@code timeout}. Default: wait for ever, as in OTP.
  */
-public record StartOptions(String name, Registry registry, Object key, Duration timeout) {
+public record StartOptions(Registration registration, Duration timeout) {
+
+  /** Where a server is registered while it runs. */
+  public sealed interface Registration {}
+
+  /** Not registered: addressed by its pid only. */
+  public record Unregistered() implements Registration {}
+
+  /**
+   * Under a unique name of its node ({@code Process.whereis}).
+   *
+   * @param name the name
+   */
+  public record Named(String name) implements Registration {
+    /**
+     * Checks the name.
+     *
+     * @param name not null
+     */
+    public Named {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * Under a key of a unique {@link Registry} (Elixir's {@code {:via, Registry, key}}).
+   *
+   * @param registry the registry
+   * @param key the key
+   */
+  public record Via(Registry registry, Object key) implements Registration {
+    /**
+     * Checks the registration.
+     *
+     * @param registry not null
+     * @param key not null
+     */
+    public Via {
+      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(key, "key (a registry registration needs one)");
+    }
+  }
 
   /** The default start timeout: none (OTP's {@code infinity}). */
   public static final Duration INFINITE = weft.process.Process.INFINITY;
@@ -25,21 +65,14 @@ public record StartOptions(String name, Registry registry, Object key, Duration 
   /**
    * Validates the options.
    *
-   * @param name the name or null
-   * @param registry the registry or null
-   * @param key the key, required with a registry
+   * @param registration not null ({@link Unregistered} for none)
    * @param timeout the start timeout, positive
    */
   public StartOptions {
+    Objects.requireNonNull(registration, "registration (new Unregistered() for none)");
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("start timeout must be positive, got " + timeout);
-    }
-    if (registry != null && key == null) {
-      throw new IllegalArgumentException("a registry registration needs a key");
-    }
-    if (name != null && registry != null) {
-      throw new IllegalArgumentException("give a name or a registry key, not both");
     }
   }
 
@@ -49,7 +82,7 @@ public record StartOptions(String name, Registry registry, Object key, Duration 
    * @return the options
    */
   public static StartOptions defaults() {
-    return new StartOptions(null, null, null, INFINITE);
+    return new StartOptions(new Unregistered(), INFINITE);
   }
 
   /**
@@ -59,7 +92,7 @@ public record StartOptions(String name, Registry registry, Object key, Duration 
    * @return the options
    */
   public static StartOptions named(String name) {
-    return new StartOptions(Objects.requireNonNull(name, "name"), null, null, INFINITE);
+    return new StartOptions(new Named(name), INFINITE);
   }
 
   /**
@@ -71,7 +104,7 @@ public record StartOptions(String name, Registry registry, Object key, Duration 
    * @return the options
    */
   public static StartOptions via(Registry registry, Object key) {
-    return new StartOptions(null, Objects.requireNonNull(registry, "registry"), key, INFINITE);
+    return new StartOptions(new Via(registry, key), INFINITE);
   }
 
   /**
@@ -81,6 +114,6 @@ public record StartOptions(String name, Registry registry, Object key, Duration 
    * @return the options
    */
   public StartOptions withTimeout(Duration timeout) {
-    return new StartOptions(name, registry, key, timeout);
+    return new StartOptions(registration, timeout);
   }
 }

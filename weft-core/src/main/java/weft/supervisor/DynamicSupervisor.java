@@ -50,7 +50,7 @@ public final class DynamicSupervisor {
   }
 
   private static StartOptions startOptions(DynamicSupervisorOptions options) {
-    return options.name() == null ? StartOptions.defaults() : StartOptions.named(options.name());
+    return options.name().map(StartOptions::named).orElseGet(StartOptions::defaults);
   }
 
   /**

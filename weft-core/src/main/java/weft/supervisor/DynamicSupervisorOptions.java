@@ -2,6 +2,7 @@ package weft.supervisor;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a dynamic supervisor behaves.
@@ -9,10 +10,10 @@ import java.util.Objects;
  * @param maxChildren how many children may run at once; more are refused (default unbounded)
  * @param maxRestarts restart intensity: restarts allowed within {@code period} (default 3)
  * @param period the intensity window (default 5 seconds)
- * @param name a unique name to register, or null
+ * @param name a unique name to register, or empty
  */
 public record DynamicSupervisorOptions(
-    int maxChildren, int maxRestarts, Duration period, String name) {
+    int maxChildren, int maxRestarts, Duration period, Optional<String> name) {
 
   /**
    * Validates the options.
@@ -20,10 +21,11 @@ public record DynamicSupervisorOptions(
    * @param maxChildren positive
    * @param maxRestarts zero or more
    * @param period positive
-   * @param name or null
+   * @param name or empty
    */
   public DynamicSupervisorOptions {
     Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(name, "name (Optional.empty() for none)");
     if (maxChildren <= 0) {
       throw new IllegalArgumentException("maxChildren must be positive, got " + maxChildren);
     }
@@ -41,7 +43,8 @@ public record DynamicSupervisorOptions(
    * @return the options
    */
   public static DynamicSupervisorOptions defaults() {
-    return new DynamicSupervisorOptions(Integer.MAX_VALUE, 3, Duration.ofSeconds(5), null);
+    return new DynamicSupervisorOptions(
+        Integer.MAX_VALUE, 3, Duration.ofSeconds(5), Optional.empty());
   }
 
   /**
@@ -72,6 +75,6 @@ public record DynamicSupervisorOptions(
    * @return the options
    */
   public DynamicSupervisorOptions withName(String name) {
-    return new DynamicSupervisorOptions(maxChildren, maxRestarts, period, name);
+    return new DynamicSupervisorOptions(maxChildren, maxRestarts, period, Optional.of(name));
   }
 }

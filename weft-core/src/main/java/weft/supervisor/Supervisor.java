@@ -73,7 +73,7 @@ public final class Supervisor {
   }
 
   private static StartOptions startOptions(SupervisorOptions options) {
-    return options.name() == null ? StartOptions.defaults() : StartOptions.named(options.name());
+    return options.name().map(StartOptions::named).orElseGet(StartOptions::defaults);
   }
 
   /**

@@ -2,6 +2,7 @@ package weft.supervisor;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a supervisor behaves.
@@ -10,9 +11,10 @@ import java.util.Objects;
  * @param maxRestarts restart intensity: more than this many restarts within {@code period} make the
  *     supervisor stop its children and exit with {@code shutdown} (default 3, as in Elixir)
  * @param period the intensity window (default 5 seconds)
- * @param name a unique name to register, or null
+ * @param name a unique name to register, or empty
  */
-public record SupervisorOptions(Strategy strategy, int maxRestarts, Duration period, String name) {
+public record SupervisorOptions(
+    Strategy strategy, int maxRestarts, Duration period, Optional<String> name) {
 
   /**
    * Validates the options.
@@ -20,11 +22,12 @@ public record SupervisorOptions(Strategy strategy, int maxRestarts, Duration per
    * @param strategy not null
    * @param maxRestarts zero or more
    * @param period positive
-   * @param name the name, or null
+   * @param name the name, or empty
    */
   public SupervisorOptions {
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(name, "name (Optional.empty() for none)");
     if (maxRestarts < 0) {
       throw new IllegalArgumentException("maxRestarts must be >= 0, got " + maxRestarts);
     }
@@ -40,7 +43,7 @@ public record SupervisorOptions(Strategy strategy, int maxRestarts, Duration per
    * @return the options
    */
   public static SupervisorOptions of(Strategy strategy) {
-    return new SupervisorOptions(strategy, 3, Duration.ofSeconds(5), null);
+    return new SupervisorOptions(strategy, 3, Duration.ofSeconds(5), Optional.empty());
   }
 
   /**
@@ -61,6 +64,6 @@ public record SupervisorOptions(Strategy strategy, int maxRestarts, Duration per
    * @return the options
    */
   public SupervisorOptions withName(String name) {
-    return new SupervisorOptions(strategy, maxRestarts, period, name);
+    return new SupervisorOptions(strategy, maxRestarts, period, Optional.of(name));
   }
 }

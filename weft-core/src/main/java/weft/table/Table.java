@@ -2,6 +2,7 @@ package weft.table;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -97,10 +98,11 @@ public final class Table<K, V> {
         multi = null;
       }
       case ORDERED_SET -> {
+        Comparator<Object> order = options.comparator().orElse(null);
         single =
-            options.comparator() == null
+            order == null
                 ? new ConcurrentSkipListMap<>()
-                : new ConcurrentSkipListMap<>((a, b) -> options.comparator().compare(a, b));
+                : new ConcurrentSkipListMap<>((a, b) -> order.compare(a, b));
         multi = null;
       }
       default -> {
@@ -128,9 +130,10 @@ public final class Table<K, V> {
     }
     owner.checkAlive();
     Table<K, V> table = new Table<>(options, owner);
-    if (options.name() != null
-        && names(owner.kernel()).putIfAbsent(options.name(), table) != null) {
-      throw new IllegalArgumentException("a table named " + options.name() + " already exists");
+    if (options.name().isPresent()
+        && names(owner.kernel()).putIfAbsent(options.name().get(), table) != null) {
+      throw new IllegalArgumentException(
+          "a table named " + options.name().get() + " already exists");
     }
     table.watchOwner(owner);
     return table;
@@ -166,12 +169,14 @@ public final class Table<K, V> {
     if (deleted || owner != previous) {
       return;
     }
-    Pid heir = options.heir();
-    if (heir != null && heir != previous && Kernel.core(heir).exitReason() == null) {
-      ProcessCore next = Kernel.core(heir);
+    TableOptions.Heir heir = options.heir().orElse(null);
+    if (heir != null
+        && !heir.pid().equals(previous)
+        && Kernel.core(heir.pid()).exitReason() == null) {
+      ProcessCore next = Kernel.core(heir.pid());
       owner = next;
       watchOwner(next);
-      next.deliver(new TableTransfer(this, previous, options.heirData()));
+      next.deliver(new TableTransfer(this, previous, heir.data()));
       return;
     }
     drop();
@@ -179,9 +184,7 @@ public final class Table<K, V> {
 
   private void drop() {
     deleted = true;
-    if (options.name() != null) {
-      names(kernel).remove(options.name(), this);
-    }
+    options.name().ifPresent(n -> names(kernel).remove(n, this));
     if (single != null) {
       single.clear();
     } else {
@@ -285,8 +288,7 @@ public final class Table<K, V> {
   }
 
   private String describe() {
-    return "table "
-        + (options.name() != null ? options.name() : "@" + Integer.toHexString(hashCode()));
+    return "table " + options.name().orElse("@" + Integer.toHexString(hashCode()));
   }
 
   // ---------------------------------------------------------------- writes

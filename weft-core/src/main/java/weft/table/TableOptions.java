@@ -2,6 +2,7 @@ package weft.table;
 
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import weft.process.Pid;
 
 /**
@@ -9,34 +10,52 @@ import weft.process.Pid;
  *
  * @param type set, ordered set, bag or duplicate bag (default set)
  * @param access who may read and write (default protected: everyone reads, the owner writes)
- * @param name a name unique on the node, to find the table with {@link Table#named}, or null
- * @param heir a process that inherits the table when the owner ends, or null (then the table is
+ * @param name a name unique on the node, to find the table with {@link Table#named}, or empty
+ * @param heir the process that inherits the table when the owner ends, or empty (then the table is
  *     deleted with its owner)
- * @param heirData sent to the heir in the {@link TableTransfer} message
- * @param comparator key order for an ordered set, or null for the keys' natural order
+ * @param comparator key order for an ordered set, or empty for the keys' natural order
  */
 public record TableOptions(
     Table.Type type,
     Table.Access access,
-    String name,
-    Pid heir,
-    Object heirData,
-    Comparator<Object> comparator) {
+    Optional<String> name,
+    Optional<Heir> heir,
+    Optional<Comparator<Object>> comparator) {
+
+  /**
+   * Who inherits a table when its owner ends ({@code {heir, Pid, HeirData}} in ETS).
+   *
+   * @param pid the heir
+   * @param data sent to it in the {@link TableTransfer} message (may be null)
+   */
+  public record Heir(Pid pid, Object data) {
+    /**
+     * Checks the heir.
+     *
+     * @param pid not null
+     * @param data anything
+     */
+    public Heir {
+      Objects.requireNonNull(pid, "pid");
+    }
+  }
 
   /**
    * Validates the options.
    *
    * @param type not null
    * @param access not null
-   * @param name or null
-   * @param heir or null
-   * @param heirData or null
-   * @param comparator or null
+   * @param name not null (empty for none)
+   * @param heir not null (empty for none)
+   * @param comparator not null (empty for natural order)
    */
   public TableOptions {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(access, "access");
-    if (comparator != null && type != Table.Type.ORDERED_SET) {
+    Objects.requireNonNull(name, "name (Optional.empty() for none)");
+    Objects.requireNonNull(heir, "heir (Optional.empty() for none)");
+    Objects.requireNonNull(comparator, "comparator (Optional.empty() for natural order)");
+    if (comparator.isPresent() && type != Table.Type.ORDERED_SET) {
       throw new IllegalArgumentException("a comparator applies only to an ORDERED_SET table");
     }
   }
@@ -48,7 +67,8 @@ public record TableOptions(
    * @return the options
    */
   public static TableOptions of(Table.Type type) {
-    return new TableOptions(type, Table.Access.PROTECTED, null, null, null, null);
+    return new TableOptions(
+        type, Table.Access.PROTECTED, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -58,7 +78,7 @@ public record TableOptions(
    * @return the options
    */
   public TableOptions withAccess(Table.Access access) {
-    return new TableOptions(type, access, name, heir, heirData, comparator);
+    return new TableOptions(type, access, name, heir, comparator);
   }
 
   /**
@@ -68,18 +88,18 @@ public record TableOptions(
    * @return the options
    */
   public TableOptions withName(String name) {
-    return new TableOptions(type, access, name, heir, heirData, comparator);
+    return new TableOptions(type, access, Optional.of(name), heir, comparator);
   }
 
   /**
    * With an heir.
    *
    * @param heir the process that inherits the table
-   * @param heirData what it is told in {@link TableTransfer}
+   * @param heirData what it is told in {@link TableTransfer} (may be null)
    * @return the options
    */
   public TableOptions withHeir(Pid heir, Object heirData) {
-    return new TableOptions(type, access, name, heir, heirData, comparator);
+    return new TableOptions(type, access, name, Optional.of(new Heir(heir, heirData)), comparator);
   }
 
   /**
@@ -90,6 +110,6 @@ public record TableOptions(
    */
   @SuppressWarnings("unchecked")
   public TableOptions withComparator(Comparator<?> comparator) {
-    return new TableOptions(type, access, name, heir, heirData, (Comparator<Object>) comparator);
+    return new TableOptions(type, access, name, heir, Optional.of((Comparator<Object>) comparator));
   }
 }

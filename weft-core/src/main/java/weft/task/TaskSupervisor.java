@@ -31,10 +31,20 @@ public final class TaskSupervisor {
   private TaskSupervisor() {}
 
   /**
-   * Starts a task supervisor from outside any process.
+   * Starts an unnamed task supervisor from outside any process.
    *
    * @param node the node
-   * @param name a unique name, or null
+   * @return the supervisor
+   */
+  public static Pid start(Node node) {
+    return DynamicSupervisor.start(node, DynamicSupervisorOptions.defaults());
+  }
+
+  /**
+   * Starts a task supervisor from outside any process, registered under a name.
+   *
+   * @param node the node
+   * @param name a unique name
    * @return the supervisor
    */
   public static Pid start(Node node, String name) {
@@ -42,9 +52,19 @@ public final class TaskSupervisor {
   }
 
   /**
-   * Starts a task supervisor linked to the calling process (as a child of another supervisor).
+   * Starts an unnamed task supervisor linked to the calling process.
    *
-   * @param name a unique name, or null
+   * @return the supervisor
+   */
+  public static Pid startLink() {
+    return DynamicSupervisor.startLink(DynamicSupervisorOptions.defaults());
+  }
+
+  /**
+   * Starts a task supervisor linked to the calling process (as a child of another supervisor),
+   * registered under a name.
+   *
+   * @param name a unique name
    * @return the supervisor
    */
   public static Pid startLink(String name) {
