@@ -140,6 +140,51 @@ async function main() {
     await bobLeft;
   });
 
+  await check("coalesced presence diffs: many joins, leaves and re-joins in one window converge", async () => {
+    // The server makes each batch within one diff window: 300 joins; then 40 presences that
+    // join and leave with a presence_state for alice taken between, 100 leaves, 60 of them
+    // joining again under a new ref, and 50 updates. A second client joins between the
+    // batches, its presence_state taken while a window may be open.
+    const ca = a.channel("room:crowd", {});
+    const pa = new Presence(ca);
+    const snapshot = (p) =>
+      JSON.stringify(
+        p
+          .list((key, { metas }) => [key, metas.map((m) => m.phx_ref).sort()])
+          .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+      );
+    const server = (state) =>
+      JSON.stringify(
+        Object.keys(state)
+          .sort()
+          .map((key) => [key, state[key].metas.map((m) => m.phx_ref).sort()]),
+      );
+    const converged = (p, expected, what) =>
+      until(what, (done) => {
+        const test = () => snapshot(p) === expected && done();
+        p.onSync(test);
+        test();
+      });
+    expectEqual((await join(ca)).status, "ok", "join");
+    const first = await push(ca, "crowd", { join: 300 });
+    await converged(pa, server(first.resp), "alice sees the 300 joins");
+    const cb = b.channel("room:crowd", {});
+    const pb = new Presence(cb);
+    expectEqual((await join(cb)).status, "ok", "join b");
+    await until("bob present", (done) => {
+      const test = () => pa.list((key) => key).includes("bob") && done();
+      pa.onSync(test);
+      test();
+    });
+    const second = await push(ca, "crowd", { flicker: 40, leave: 100, rejoin: 60, update: 50 });
+    const expected = server(second.resp);
+    await converged(pa, expected, "alice converges after leaves and re-joins");
+    await converged(pb, expected, "bob converges after leaves and re-joins");
+    ca.leave();
+    cb.leave();
+    return { presences: Object.keys(second.resp).length };
+  });
+
   await check("join refused with reason", async () => {
     const r = await join(a.channel("room:forbidden", {}));
     expectEqual(r, { status: "error", resp: { reason: "unauthorized" } }, "join");

@@ -35,6 +35,13 @@ import weft.web.pubsub.PubSub;
  * same on one node or many: a node publishes its presences on every change and every heartbeat; a
  * node not heard from for {@link PresenceOptions#downAfter()} is taken as gone and its presences
  * leave. Reads ({@link #list}) never go through the tracker process.
+ *
+ * <h2>Diffs during a join storm</h2>
+ *
+ * Reads see every change at once, but {@code presence_diff} frames are coalesced per topic (see
+ * {@link PresenceOptions}): the first change on a quiet topic goes out at once, later ones in one
+ * frame per window, each frame holding every join and leave of its window. A thousand users
+ * joining one room together cost each member a few frames, not a thousand.
  */
 public final class Presence implements Supervised {
 

@@ -1,7 +1,9 @@
 package weft.web.presence;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -117,6 +119,12 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
   private record Tick() {}
 
+  /** The coalescing window of a topic's diffs ended. */
+  private record WindowEnd(String topic) {}
+
+  /** The window of this node's publications to the others ended. */
+  private record PublishEnd() {}
+
   private final Presence owner;
   private final PubSub pubsub;
   private final String replica;
@@ -125,8 +133,11 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   private final Map<Pid, Set<String>> refsByPid = new HashMap<>();
   private final Map<String, Long> lastHeard = new HashMap<>();
   private final Set<Pid> monitoring = new HashSet<>();
+  private final Map<String, DiffWindow> windows = new HashMap<>();
   private PresenceState state = PresenceState.EMPTY;
   private long refs;
+  private Duration publishWindow;
+  private boolean unpublished;
 
   Tracker(Presence owner, PubSub pubsub, String replica, PresenceOptions options) {
     this.owner = owner;
@@ -150,6 +161,18 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     }
     pubsub.register(CODEC);
     pubsub.subscribe(TOPIC);
+    // A restart lost the timers of the open windows: what they held goes out now.
+    for (var w : windows.entrySet()) {
+      if (!w.getValue().isEmpty()) {
+        send(w.getKey(), w.getValue());
+      }
+    }
+    windows.clear();
+    publishWindow = null;
+    if (unpublished) {
+      unpublished = false;
+      pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+    }
     Process.sendInterval(Process.self(), new Tick(), options.heartbeat());
     return InitResult.ok(this);
   }
@@ -209,19 +232,85 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     return ref;
   }
 
-  /** A local change: new version of our replica, diffs to local subscribers, state to others. */
+  /**
+   * A local change: a new version of our replica, its diffs to local subscribers, and the replica
+   * to the other nodes, at once if none went out within the publishing window, else when it ends.
+   */
   private void publish() {
-    PresenceState.Change c = state.write(replica, local);
-    apply(c);
+    apply(state.write(replica, local));
+    if (publishWindow != null) {
+      unpublished = true;
+      return;
+    }
     pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+    if (!options.diffWindow().isZero()) {
+      publishWindow = options.diffWindow();
+      Process.sendAfter(Process.self(), new PublishEnd(), publishWindow);
+    }
   }
 
+  /**
+   * Takes a new state: readers see it at once; each changed topic's diff goes to its subscribers
+   * now when the topic is quiet, else joins its open window.
+   */
   private void apply(PresenceState.Change c) {
     state = c.state();
     owner.view(state);
-    for (String topic : c.diff().topics()) {
-      pubsub.localBroadcast(topic, new Broadcast(topic, "presence_diff", c.diff().payload(topic)));
+    PresenceState.Diff diff = c.diff();
+    for (String topic : diff.topics()) {
+      List<PresenceState.Entry> joins = diff.joins().getOrDefault(topic, List.of());
+      List<PresenceState.Entry> leaves = diff.leaves().getOrDefault(topic, List.of());
+      DiffWindow open = windows.get(topic);
+      if (open != null) {
+        open.hold(joins, leaves);
+        continue;
+      }
+      DiffWindow now = new DiffWindow(options.diffWindow());
+      now.hold(joins, leaves);
+      send(topic, now);
+      if (!options.diffWindow().isZero()) {
+        windows.put(topic, new DiffWindow(options.diffWindow()));
+        Process.sendAfter(Process.self(), new WindowEnd(topic), options.diffWindow());
+      }
     }
+  }
+
+  private void send(String topic, DiffWindow w) {
+    pubsub.localBroadcast(topic, new Broadcast(topic, "presence_diff", w.payload()));
+  }
+
+  /**
+   * A topic's window ended: what it held goes out and a longer one opens, or the topic is quiet.
+   */
+  private void windowEnded(String topic) {
+    DiffWindow w = windows.get(topic);
+    if (w == null) {
+      return;
+    }
+    if (w.isEmpty()) {
+      windows.remove(topic);
+      return;
+    }
+    send(topic, w);
+    Duration next = longer(w.length());
+    windows.put(topic, new DiffWindow(next));
+    Process.sendAfter(Process.self(), new WindowEnd(topic), next);
+  }
+
+  private void publishEnded() {
+    if (!unpublished) {
+      publishWindow = null;
+      return;
+    }
+    unpublished = false;
+    pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+    publishWindow = longer(publishWindow);
+    Process.sendAfter(Process.self(), new PublishEnd(), publishWindow);
+  }
+
+  private Duration longer(Duration window) {
+    Duration doubled = window.multipliedBy(2);
+    return doubled.compareTo(options.maxDiffWindow()) > 0 ? options.maxDiffWindow() : doubled;
   }
 
   @Override
@@ -232,10 +321,13 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
         apply(state.merge(r));
       }
       case Published p -> {}
+      case WindowEnd(String topic) -> windowEnded(topic);
+      case PublishEnd e -> publishEnded();
       case Tick t -> {
         PresenceState.Replica mine = state.replicas().get(replica);
         if (mine != null) {
           pubsub.broadcast(TOPIC, new Published(mine));
+          unpublished = false;
         }
         long now = System.nanoTime();
         for (var e : Map.copyOf(lastHeard).entrySet()) {

@@ -1,10 +1,13 @@
 package weft.web.channel;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import weft.process.Pid;
 import weft.process.Process;
 import weft.web.presence.Presence;
 
@@ -22,7 +25,7 @@ final class RoomChannel implements Channel {
     if (topic.equals("room:forbidden")) {
       return JoinResult.error(Map.of("reason", "unauthorized"));
     }
-    if (topic.equals("room:presence")) {
+    if (topic.equals("room:presence") || topic.equals("room:crowd")) {
       Process.send(Process.self(), "after_join");
     }
     Map<String, Object> response = new LinkedHashMap<>();
@@ -60,6 +63,10 @@ final class RoomChannel implements Channel {
         ctx.push("private", Map.of("only", user));
         yield InResult.reply(Map.of());
       }
+      case "crowd" -> {
+        crowd(json, ctx);
+        yield InResult.reply(presence.list(ctx.topic()));
+      }
       case "crash" -> throw new IllegalStateException("crash on purpose");
       case "echo_binary" -> {
         byte[] in = ((Frame.BinaryPayload) payload).bytes();
@@ -78,6 +85,51 @@ final class RoomChannel implements Channel {
     if ("after_join".equals(message)) {
       presence.track(ctx, (String) ctx.assigns().get("user"), Map.of("online_at", "now"));
       ctx.push("presence_state", presence.list(ctx.topic()));
+    }
+  }
+
+  /**
+   * Many presence changes at once, all in one coalescing window: {@code join} new keys, then {@code
+   * leave} that many of them, {@code rejoin} keys left and tracked again under a new process,
+   * {@code update} keys' metas. Replies with the server's state.
+   */
+  private final List<Pid> crowd = new ArrayList<>();
+
+  private final List<String> crowdKeys = new ArrayList<>();
+
+  private void crowd(JsonNode json, ChannelContext ctx) {
+    String topic = ctx.topic();
+    // Presences that join and leave inside the window, with a presence_state taken between.
+    int flicker = json.path("flicker").asInt();
+    List<Pid> brief = new ArrayList<>();
+    for (int i = 0; i < flicker; i++) {
+      brief.add(Process.spawn(() -> Process.receive(String.class)));
+      presence.track(brief.get(i), topic, "brief-" + i, Map.of());
+    }
+    if (flicker > 0) {
+      ctx.push("presence_state", presence.list(topic));
+    }
+    for (int i = 0; i < flicker; i++) {
+      presence.untrack(brief.get(i), topic, "brief-" + i);
+    }
+    for (int i = 0; i < json.path("join").asInt(); i++) {
+      Pid pid = Process.spawn(() -> Process.receive(String.class));
+      String key = "crowd-" + crowd.size();
+      presence.track(pid, topic, key, Map.of("n", i));
+      crowd.add(pid);
+      crowdKeys.add(key);
+    }
+    for (int i = 0; i < json.path("leave").asInt(); i++) {
+      presence.untrack(crowd.get(i), topic, crowdKeys.get(i));
+    }
+    for (int i = 0; i < json.path("rejoin").asInt(); i++) {
+      Pid pid = Process.spawn(() -> Process.receive(String.class));
+      presence.track(pid, topic, crowdKeys.get(i), Map.of("rejoined", true));
+      crowd.set(i, pid);
+    }
+    int from = json.path("leave").asInt();
+    for (int i = from; i < from + json.path("update").asInt(); i++) {
+      presence.update(crowd.get(i), topic, crowdKeys.get(i), Map.of("updated", true));
     }
   }
 
