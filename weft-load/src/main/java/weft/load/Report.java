@@ -74,9 +74,10 @@ final class Report {
     b.append(
         String.format(
             Locale.ROOT,
-            "%8s %8s %8s %9s %12s %11s %11s %9s %9s %9s %9s %9s %9s%n",
+            "%8s %8s %7s %8s %9s %12s %11s %11s %9s %9s %9s %9s %9s %9s%n",
             "N",
             "joined",
+            "failed",
             "join s",
             "joins/s",
             "diffs/client",

@@ -1,7 +1,6 @@
 package weft.web.presence;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,6 @@ import tools.jackson.databind.node.ObjectNode;
  * moment of the window converges on the state at its end.
  */
 final class DiffWindow {
-
-  private static final Comparator<PresenceState.Entry> ORDER =
-      Comparator.comparing(PresenceState.Entry::key).thenComparing(PresenceState.Entry::ref);
 
   private final Duration length;
   private final Map<String, PresenceState.Entry> joins = new LinkedHashMap<>();
@@ -39,6 +35,11 @@ final class DiffWindow {
     }
   }
 
+  void hold(DiffWindow other) {
+    joins.putAll(other.joins);
+    leaves.putAll(other.leaves);
+  }
+
   boolean isEmpty() {
     return joins.isEmpty() && leaves.isEmpty();
   }
@@ -46,8 +47,12 @@ final class DiffWindow {
   /** The {@code presence_diff} payload, entries ordered by key then ref. */
   ObjectNode payload() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.set("joins", PresenceState.grouped(joins.values().stream().sorted(ORDER).toList()));
-    o.set("leaves", PresenceState.grouped(leaves.values().stream().sorted(ORDER).toList()));
+    o.set(
+        "joins",
+        PresenceState.grouped(joins.values().stream().sorted(PresenceState.ORDER).toList()));
+    o.set(
+        "leaves",
+        PresenceState.grouped(leaves.values().stream().sorted(PresenceState.ORDER).toList()));
     return o;
   }
 }

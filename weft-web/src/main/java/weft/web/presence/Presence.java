@@ -1,10 +1,17 @@
 package weft.web.presence;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 import weft.genserver.GenServer;
 import weft.genserver.StartOptions;
 import weft.process.ExitReason;
@@ -25,7 +32,7 @@ import weft.web.pubsub.PubSub;
  * {@snippet :
  * // in a channel, after joining (for example in handleInfo of a message sent to itself in join):
  * presence.track(ctx, user, Map.of("online_at", Instant.now().toString()));
- * ctx.push("presence_state", presence.list(ctx.topic()));
+ * presence.pushState(ctx); // presence_state, as push(socket, "presence_state", Presence.list(socket))
  * }
  *
  * <h2>Replication</h2>
@@ -40,15 +47,21 @@ import weft.web.pubsub.PubSub;
  *
  * Reads see every change at once, but {@code presence_diff} frames are coalesced per topic (see
  * {@link PresenceOptions}): the first change on a quiet topic goes out at once, later ones in one
- * frame per window, each frame holding every join and leave of its window. A thousand users
- * joining one room together cost each member a few frames, not a thousand.
+ * frame per window, each frame holding every join and leave of its window. A thousand users joining
+ * one room together cost each member a few frames, not a thousand.
  */
 public final class Presence implements Supervised {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final Tracker server;
   private final String replica;
   private volatile Pid tracker;
-  private volatile PresenceState view = PresenceState.EMPTY;
+  // What readers see, written only by the tracker: the other nodes' replicas, this node's own
+  // entries by topic and ref, and per topic the snapshot of its last diff.
+  private volatile PresenceState remote = PresenceState.EMPTY;
+  private final Map<String, Map<String, PresenceState.Entry>> local = new ConcurrentHashMap<>();
+  private final Map<String, Snapshot> sent = new ConcurrentHashMap<>();
 
   private Presence(PubSub pubsub, PresenceOptions options) {
     this.replica = pubsub.name() + "#" + UUID.randomUUID().toString().substring(0, 8);
@@ -98,8 +111,69 @@ public final class Presence implements Supervised {
     this.tracker = pid;
   }
 
-  void view(PresenceState state) {
-    this.view = state;
+  void remote(PresenceState state) {
+    this.remote = state;
+  }
+
+  void localJoined(PresenceState.Entry e) {
+    local.computeIfAbsent(e.topic(), t -> new ConcurrentHashMap<>()).put(e.ref(), e);
+  }
+
+  void localLeft(PresenceState.Entry e) {
+    local.computeIfPresent(
+        e.topic(),
+        (t, refs) -> {
+          refs.remove(e.ref());
+          return refs.isEmpty() ? null : refs;
+        });
+  }
+
+  /** The tracker sent a diff on the topic: clients joining from now get the state as it is. */
+  void sent(String topic) {
+    Map<String, PresenceState.Entry> mine = local.get(topic);
+    List<PresenceState.Entry> own = mine == null ? List.of() : List.copyOf(mine.values());
+    PresenceState others = remote;
+    if (own.isEmpty() && others.list(topic).isEmpty()) {
+      sent.remove(topic);
+    } else {
+      sent.put(topic, new Snapshot(others, own, topic));
+    }
+  }
+
+  /** A topic's presences at one moment, encoded for joining clients on first use. */
+  private static final class Snapshot {
+    private final PresenceState others;
+    private final List<PresenceState.Entry> own;
+    private final String topic;
+    private volatile JsonNode encoded;
+
+    Snapshot(PresenceState others, List<PresenceState.Entry> own, String topic) {
+      this.others = others;
+      this.own = own;
+      this.topic = topic;
+    }
+
+    JsonNode payload() {
+      JsonNode e = encoded;
+      if (e == null) {
+        String json =
+            JSON.writeValueAsString(PresenceState.grouped(merged(others.list(topic), own)));
+        e = encoded = JsonNodeFactory.instance.rawValueNode(new RawValue(json));
+      }
+      return e;
+    }
+  }
+
+  private static List<PresenceState.Entry> merged(
+      List<PresenceState.Entry> others, Collection<PresenceState.Entry> own) {
+    if (own.isEmpty()) {
+      return others;
+    }
+    List<PresenceState.Entry> all = new ArrayList<>(others.size() + own.size());
+    all.addAll(others);
+    all.addAll(own);
+    all.sort(PresenceState.ORDER);
+    return all;
   }
 
   /**
@@ -187,7 +261,28 @@ public final class Presence implements Supervised {
    * @return the payload
    */
   public ObjectNode list(String topic) {
-    return view.payload(topic);
+    return PresenceState.grouped(entries(topic));
+  }
+
+  /**
+   * Pushes {@code presence_state} to the calling channel's client, as Phoenix's {@code push(socket,
+   * "presence_state", Presence.list(socket))} does, but cheaply during a join storm: the state sent
+   * is the topic's as of its last {@code presence_diff}, encoded once and shared by every client
+   * that joins before the next. The changes since, the caller's own {@link #track} among them,
+   * reach the client in the diffs that follow (at once on a quiet topic, within the diff window on
+   * a busy one), so its {@code Presence} ends at the server's state. Call it after tracking, from
+   * the channel's process, as with {@link #list}.
+   *
+   * @param ctx the channel's context
+   */
+  public void pushState(ChannelContext ctx) {
+    ctx.push("presence_state", joinState(ctx.topic()));
+  }
+
+  /** The payload {@link #pushState} sends. */
+  JsonNode joinState(String topic) {
+    Snapshot s = sent.get(topic);
+    return s == null ? list(topic) : s.payload();
   }
 
   /**
@@ -197,7 +292,8 @@ public final class Presence implements Supervised {
    * @return the entries
    */
   public List<PresenceState.Entry> entries(String topic) {
-    return view.list(topic);
+    Map<String, PresenceState.Entry> mine = local.get(topic);
+    return merged(remote.list(topic), mine == null ? List.of() : mine.values());
   }
 
   /** Stops the tracker; this node's presences leave the other nodes after their timeout. */

@@ -128,7 +128,15 @@ public final class PresenceState {
     }
   }
 
+  /** The order of entries in every list and payload: by key, then ref. */
+  static final Comparator<Entry> ORDER = Comparator.comparing(Entry::key).thenComparing(Entry::ref);
+
   private final Map<String, Replica> replicas;
+
+  /**
+   * Every replica's entries by topic, sorted; built on the first read (the state never changes).
+   */
+  private volatile Map<String, List<Entry>> byTopic;
 
   private PresenceState(Map<String, Replica> replicas) {
     this.replicas = Map.copyOf(replicas);
@@ -233,9 +241,7 @@ public final class PresenceState {
   }
 
   private static List<Entry> sorted(List<Entry> entries) {
-    return entries.stream()
-        .sorted(Comparator.comparing(Entry::key).thenComparing(Entry::ref))
-        .toList();
+    return entries.stream().sorted(ORDER).toList();
   }
 
   /**
@@ -245,15 +251,18 @@ public final class PresenceState {
    * @return the entries, ordered by key then ref
    */
   public List<Entry> list(String topic) {
-    List<Entry> out = new ArrayList<>();
-    for (Replica r : replicas.values()) {
-      for (Entry e : r.entries().values()) {
-        if (e.topic().equals(topic)) {
-          out.add(e);
+    Map<String, List<Entry>> index = byTopic;
+    if (index == null) {
+      Map<String, List<Entry>> grouped = new HashMap<>();
+      for (Replica r : replicas.values()) {
+        for (Entry e : r.entries().values()) {
+          grouped.computeIfAbsent(e.topic(), t -> new ArrayList<>()).add(e);
         }
       }
+      grouped.replaceAll((t, l) -> sorted(l));
+      index = byTopic = grouped;
     }
-    return sorted(out);
+    return index.getOrDefault(topic, List.of());
   }
 
   /**

@@ -26,16 +26,28 @@ import weft.web.pubsub.PubSub;
 /*
  * Design: the process around PresenceState (as Phoenix.Tracker.Shard around Tracker.State). It
  * owns this node's replica: track/untrack/update are calls, tracked processes are monitored and
- * leave when they end. Every change becomes a new version of the replica, published over PubSub;
- * versions from other nodes are merged. Diffs are broadcast as presence_diff to this node's own
- * subscribers only (each node computes its own diffs, as Phoenix does). The merged state is
- * published in a volatile field, so reads never wait for this process.
+ * leave when they end. The other nodes' replicas are merged into an immutable PresenceState
+ * (remote); this node's own entries live in `local` and, for readers, in Presence's per-topic
+ * concurrent maps, so a change costs O(1) however many are present (a new immutable replica per
+ * change cost O(N) each, O(N^2) for a join storm). A new version of the local replica is built
+ * and published over PubSub when it goes out (paced as the diffs are, and on every heartbeat).
+ * Diffs go as presence_diff to this node's own subscribers only (each node computes its own
+ * diffs, as Phoenix does). Reads never wait for this process.
  *
  * Restarts: one Tracker object outlives its processes (as an ETS table given to an heir would).
  * When a supervisor starts it again after a crash, init monitors every still-tracked process anew
  * (ended ones leave at once) and the replica goes on at its version, so neither the channels nor
  * the other nodes notice. A killed process's thread may still finish a handler, so handlers and
  * init hold the object's lock.
+ *
+ * Coalescing: readers see every change at once, but the diffs sent to clients go through one
+ * DiffWindow per busy topic (see PresenceOptions): a join storm costs each client one frame per
+ * window, not one per join. A window holds every join and leave, not their net effect: a client
+ * whose presence_state was taken inside the window may hold a presence that joined and left
+ * there, and needs that leave. The JS client applies joins before leaves and both by ref, so
+ * applying the whole window to any state taken since the previous diff ends at the server's state.
+ * That is also why a joining client may be sent the state as of the topic's last diff (see
+ * Presence.pushState), encoded once for all who join before the next.
  */
 final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
@@ -134,8 +146,13 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   private final Map<String, Long> lastHeard = new HashMap<>();
   private final Set<Pid> monitoring = new HashSet<>();
   private final Map<String, DiffWindow> windows = new HashMap<>();
-  private PresenceState state = PresenceState.EMPTY;
+
+  /** The changes of the current handler, per topic, before they go out or join a window. */
+  private final Map<String, DiffWindow> changes = new HashMap<>();
+
+  private PresenceState remote = PresenceState.EMPTY;
   private long refs;
+  private long version;
   private Duration publishWindow;
   private boolean unpublished;
 
@@ -171,7 +188,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     publishWindow = null;
     if (unpublished) {
       unpublished = false;
-      pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+      pubsub.broadcast(TOPIC, new Published(mine()));
     }
     Process.sendInterval(Process.self(), new Tick(), options.heartbeat());
     return InitResult.ok(this);
@@ -191,9 +208,9 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
           case Untrack(Pid pid, String topic, String key) -> {
             PresenceState.Entry e = find(pid, topic, key);
             if (e != null) {
-              local.remove(e.ref());
               refsByPid.get(pid).remove(e.ref());
-              publish();
+              remove(e);
+              changed();
             }
             yield "ok";
           }
@@ -203,8 +220,8 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
               yield new IllegalStateException(
                   "not tracked: " + pid + " on " + topic + " as " + key);
             }
-            local.remove(e.ref());
             refsByPid.get(pid).remove(e.ref());
+            remove(e);
             yield add(pid, topic, key, meta, e.ref());
           }
         };
@@ -223,59 +240,88 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
 
   private String add(Pid pid, String topic, String key, ObjectNode meta, String prevRef) {
     String ref = replica + "." + (++refs);
-    local.put(ref, new PresenceState.Entry(topic, key, ref, prevRef, meta));
+    PresenceState.Entry e = new PresenceState.Entry(topic, key, ref, prevRef, meta);
+    local.put(ref, e);
+    owner.localJoined(e);
+    diff(topic).hold(List.of(e), List.of());
     if (monitoring.add(pid)) {
       Process.monitor(pid);
     }
     refsByPid.computeIfAbsent(pid, p -> new HashSet<>()).add(ref);
-    publish();
+    changed();
     return ref;
   }
 
+  /** Removes a local entry; the caller calls {@link #changed()} after its last removal. */
+  private void remove(PresenceState.Entry e) {
+    local.remove(e.ref());
+    owner.localLeft(e);
+    diff(e.topic()).hold(List.of(), List.of(e));
+  }
+
+  private DiffWindow diff(String topic) {
+    return changes.computeIfAbsent(topic, t -> new DiffWindow(Duration.ZERO));
+  }
+
   /**
-   * A local change: a new version of our replica, its diffs to local subscribers, and the replica
-   * to the other nodes, at once if none went out within the publishing window, else when it ends.
+   * Local changes were made: their diffs go out, and the replica to the other nodes, at once if
+   * none went out within the publishing window, else when it ends.
    */
-  private void publish() {
-    apply(state.write(replica, local));
+  private void changed() {
+    flushChanges();
     if (publishWindow != null) {
       unpublished = true;
       return;
     }
-    pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+    pubsub.broadcast(TOPIC, new Published(mine()));
     if (!options.diffWindow().isZero()) {
       publishWindow = options.diffWindow();
       Process.sendAfter(Process.self(), new PublishEnd(), publishWindow);
     }
   }
 
+  /** This node's replica now, as a new version when it changed since the last one built. */
+  private PresenceState.Replica mine() {
+    return new PresenceState.Replica(replica, ++version, local);
+  }
+
+  /** A new state of the other nodes' replicas: readers see it at once, its diffs are coalesced. */
+  private void applyRemote(PresenceState.Change c) {
+    remote = c.state();
+    owner.remote(remote);
+    PresenceState.Diff d = c.diff();
+    for (String topic : d.topics()) {
+      diff(topic)
+          .hold(
+              d.joins().getOrDefault(topic, List.of()), d.leaves().getOrDefault(topic, List.of()));
+    }
+    flushChanges();
+  }
+
   /**
-   * Takes a new state: readers see it at once; each changed topic's diff goes to its subscribers
-   * now when the topic is quiet, else joins its open window.
+   * Each changed topic's diff goes to its subscribers now when the topic is quiet, else joins its
+   * open window.
    */
-  private void apply(PresenceState.Change c) {
-    state = c.state();
-    owner.view(state);
-    PresenceState.Diff diff = c.diff();
-    for (String topic : diff.topics()) {
-      List<PresenceState.Entry> joins = diff.joins().getOrDefault(topic, List.of());
-      List<PresenceState.Entry> leaves = diff.leaves().getOrDefault(topic, List.of());
+  private void flushChanges() {
+    for (var c : changes.entrySet()) {
+      String topic = c.getKey();
       DiffWindow open = windows.get(topic);
       if (open != null) {
-        open.hold(joins, leaves);
+        open.hold(c.getValue());
         continue;
       }
-      DiffWindow now = new DiffWindow(options.diffWindow());
-      now.hold(joins, leaves);
-      send(topic, now);
+      send(topic, c.getValue());
       if (!options.diffWindow().isZero()) {
         windows.put(topic, new DiffWindow(options.diffWindow()));
         Process.sendAfter(Process.self(), new WindowEnd(topic), options.diffWindow());
       }
     }
+    changes.clear();
   }
 
+  /** Sends a topic's diff and takes the snapshot that clients joining until the next one get. */
   private void send(String topic, DiffWindow w) {
+    owner.sent(topic);
     pubsub.localBroadcast(topic, new Broadcast(topic, "presence_diff", w.payload()));
   }
 
@@ -303,7 +349,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
       return;
     }
     unpublished = false;
-    pubsub.broadcast(TOPIC, new Published(state.replicas().get(replica)));
+    pubsub.broadcast(TOPIC, new Published(mine()));
     publishWindow = longer(publishWindow);
     Process.sendAfter(Process.self(), new PublishEnd(), publishWindow);
   }
@@ -318,22 +364,21 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     switch (message) {
       case Published(PresenceState.Replica r) when !r.replica().equals(replica) -> {
         lastHeard.put(r.replica(), System.nanoTime());
-        apply(state.merge(r));
+        applyRemote(remote.merge(r));
       }
       case Published p -> {}
       case WindowEnd(String topic) -> windowEnded(topic);
       case PublishEnd e -> publishEnded();
       case Tick t -> {
-        PresenceState.Replica mine = state.replicas().get(replica);
-        if (mine != null) {
-          pubsub.broadcast(TOPIC, new Published(mine));
+        if (version > 0 || !local.isEmpty()) {
+          pubsub.broadcast(TOPIC, new Published(mine()));
           unpublished = false;
         }
         long now = System.nanoTime();
         for (var e : Map.copyOf(lastHeard).entrySet()) {
           if (now - e.getValue() > options.downAfter().toNanos()) {
             lastHeard.remove(e.getKey());
-            apply(state.remove(e.getKey()));
+            applyRemote(remote.remove(e.getKey()));
           }
         }
       }
@@ -341,8 +386,13 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
         monitoring.remove(d.pid());
         Set<String> refs = refsByPid.remove(d.pid());
         if (refs != null && !refs.isEmpty()) {
-          refs.forEach(local::remove);
-          publish();
+          for (String ref : refs) {
+            PresenceState.Entry e = local.get(ref);
+            if (e != null) {
+              remove(e);
+            }
+          }
+          changed();
         }
       }
       default -> {}

@@ -84,7 +84,7 @@ final class RoomChannel implements Channel {
   public void handleInfo(Object message, ChannelContext ctx) {
     if ("after_join".equals(message)) {
       presence.track(ctx, (String) ctx.assigns().get("user"), Map.of("online_at", "now"));
-      ctx.push("presence_state", presence.list(ctx.topic()));
+      presence.pushState(ctx);
     }
   }
 

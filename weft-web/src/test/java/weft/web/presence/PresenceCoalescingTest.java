@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import weft.process.Node;
@@ -175,7 +176,9 @@ class PresenceCoalescingTest {
   private record State(Map<String, Set<String>> refs) {}
 
   /** A client as a channel process is: subscribes, takes presence_state, then applies diffs. */
-  private Pid client(String topic) {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private Pid client(String topic, boolean lateSnapshot) {
     return Process.spawn(() -> {
       ObjectNode[] state = {null};
       while (true) {
@@ -183,7 +186,11 @@ class PresenceCoalescingTest {
         switch (m) {
           case Join(Pid from) -> {
             pubsub.subscribe(topic);
-            state[0] = presence.list(topic).deepCopy();
+            // Half the clients take the live state, half the one pushState sends.
+            state[0] =
+                lateSnapshot
+                    ? (ObjectNode) JSON.readTree(JSON.writeValueAsString(presence.joinState(topic)))
+                    : presence.list(topic).deepCopy();
             Process.send(from, "joined");
           }
           case Broadcast b when b.event().equals("presence_diff") && state[0] != null ->
@@ -214,7 +221,7 @@ class PresenceCoalescingTest {
         Tracked t = tracked.get(rnd.nextInt(tracked.size()));
         presence.update(t.pid(), topic, t.key(), Map.of("n", op, "updated", true));
       } else if (pick < 8) {
-        Pid c = client(topic);
+        Pid c = client(topic, rnd.nextBoolean());
         Process.send(c, new Join(Process.self()));
         Process.receive(String.class, "joined"::equals, Duration.ofDays(1)).orElseThrow();
         clients.add(c);

@@ -60,7 +60,7 @@ final class RoomChannel implements Channel {
   public void handleInfo(Object message, ChannelContext ctx) {
     if ("after_join".equals(message)) {
       presence.track(ctx, user, Map.of("online_at", Instant.now().toString()));
-      ctx.push("presence_state", presence.list(ctx.topic()));
+      presence.pushState(ctx);
     }
   }
 
