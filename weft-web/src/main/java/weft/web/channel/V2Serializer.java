@@ -83,6 +83,22 @@ public final class V2Serializer {
    * @throws IllegalArgumentException if the payload is binary
    */
   public static String encodeText(Frame frame) {
+    return MAPPER.writeValueAsString(textArray(frame));
+  }
+
+  /**
+   * Encodes a frame as the UTF-8 bytes of its V2 text, written as bytes from the start (no string
+   * in between; a raw payload of already encoded JSON is copied as it is).
+   *
+   * @param frame the frame
+   * @return the UTF-8 text
+   * @throws IllegalArgumentException if the payload is binary
+   */
+  public static byte[] encodeTextBytes(Frame frame) {
+    return MAPPER.writeValueAsBytes(textArray(frame));
+  }
+
+  private static ArrayNode textArray(Frame frame) {
     if (!(frame.payload() instanceof Frame.JsonPayload(JsonNode json))) {
       throw new IllegalArgumentException("a binary payload needs a binary frame");
     }
@@ -92,7 +108,7 @@ public final class V2Serializer {
     a.add(frame.topic());
     a.add(frame.event());
     a.add(json);
-    return MAPPER.writeValueAsString(a);
+    return a;
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -158,7 +159,10 @@ public final class Presence implements Supervised {
       if (e == null) {
         String json =
             JSON.writeValueAsString(PresenceState.grouped(merged(others.list(topic), own)));
-        e = encoded = JsonNodeFactory.instance.rawValueNode(new RawValue(json));
+        // SerializedString keeps its UTF-8 bytes: each push copies them as they are.
+        e =
+            encoded =
+                JsonNodeFactory.instance.rawValueNode(new RawValue(new SerializedString(json)));
       }
       return e;
     }

@@ -189,7 +189,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
       write(
           new BinaryWebSocketFrame(Unpooled.wrappedBuffer(V2Serializer.encodeServer(frame, "ok"))));
     } else {
-      write(new TextWebSocketFrame(V2Serializer.encodeText(frame)));
+      write(new TextWebSocketFrame(Unpooled.wrappedBuffer(V2Serializer.encodeTextBytes(frame))));
     }
   }
 
