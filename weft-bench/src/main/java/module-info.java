@@ -2,6 +2,7 @@
 module weft.bench {
   requires weft.web;
   requires weft.jobs;
+  requires weft.examples.chat;
   requires io.netty.buffer;
   requires io.netty.codec.http;
   requires io.netty.common;

@@ -59,7 +59,10 @@ final class Floor {
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    // floor.c ends itself within 120 s (alarm), so reading to its end is bounded.
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      System.err.println("the C floor failed for N=" + n + ": " + out.strip());
+      p.destroyForcibly();
       return -1;
     }
     for (String line : out.split("\n")) {

@@ -46,6 +46,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   int n = atoi(argv[1]), rounds = atoi(argv[2]);
+  // Never hang: a process whose peer died (a failed connect, say) ends here instead.
+  alarm(120);
   struct rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;
@@ -64,13 +66,16 @@ int main(int argc, char **argv) {
   pid_t child = fork();
   if (child < 0) die("fork");
   if (child == 0) {
+    alarm(120);
     close(lfd);
     int *fds = malloc(sizeof(int) * n);
     for (int i = 0; i < n; i++) {
       int fd = socket(AF_INET, SOCK_STREAM, 0);
       if (fd < 0) die("socket");
       struct sockaddr_in src = {.sin_family = AF_INET, .sin_port = 0};
-      src.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)(2 + i / 50000));
+      // 127.0.1.1, .2, ...: 10,000 sockets per source address, apart from the addresses of the
+      // load processes (127.0.0.x), whose ephemeral ports would run out with ours.
+      src.sin_addr.s_addr = htonl(0x7f000100u | (uint32_t)(1 + i / 10000));
       if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0) die("bind source");
       if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("connect");
       fds[i] = fd;

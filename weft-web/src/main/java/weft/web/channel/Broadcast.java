@@ -1,5 +1,6 @@
 package weft.web.channel;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 import weft.web.pubsub.MessageCodec;
@@ -12,8 +13,8 @@ import weft.web.pubsub.MessageCodec;
  * {@code deepCopy()} it first.
  *
  * <p>Its V2 text frame is encoded at most once (the first connection that needs it pays; the others
- * reuse the same string), which is what makes fan-out to many sockets cheap. A {@link Transport}
- * writes {@link #text()} as it is.
+ * reuse the same string and its UTF-8 bytes), which is what makes fan-out to many sockets cheap. A
+ * {@link Transport} writes {@link #utf8()} (or {@link #text()}) as it is.
  */
 public final class Broadcast {
 
@@ -22,6 +23,7 @@ public final class Broadcast {
   private final JsonNode payload;
   // Written at most a few times with the same value (benign race), read by many threads.
   private volatile String text;
+  private volatile byte[] utf8;
 
   /**
    * Creates a broadcast.
@@ -54,7 +56,7 @@ public final class Broadcast {
       new MessageCodec<>(
           "weft.channel.broadcast",
           Broadcast.class,
-          b -> b.text().getBytes(StandardCharsets.UTF_8),
+          b -> b.bytes().clone(),
           bytes -> {
             String text = new String(bytes, StandardCharsets.UTF_8);
             Frame f = V2Serializer.decodeText(text);
@@ -89,6 +91,25 @@ public final class Broadcast {
       text = t;
     }
     return t;
+  }
+
+  /**
+   * The V2 text frame as UTF-8, encoded once and shared by every connection that writes it (a
+   * socket writes these bytes, it does not encode the text again).
+   *
+   * @return a read-only view of the bytes
+   */
+  public ByteBuffer utf8() {
+    return ByteBuffer.wrap(bytes()).asReadOnlyBuffer();
+  }
+
+  private byte[] bytes() {
+    byte[] b = utf8;
+    if (b == null) {
+      b = text().getBytes(StandardCharsets.UTF_8);
+      utf8 = b;
+    }
+    return b;
   }
 
   @Override

@@ -195,7 +195,9 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
 
   @Override
   public void send(Broadcast broadcast) {
-    TextWebSocketFrame frame = new TextWebSocketFrame(broadcast.text());
+    // The broadcast's bytes, shared by every socket (UTF-8 encoding per socket was 60% of the
+    // server's CPU when a presence diff went to 19,000 sockets).
+    TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(broadcast.utf8()));
     if (!writable(frame)) {
       return;
     }
