@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -141,12 +143,16 @@ public final class Presence implements Supervised {
     }
   }
 
-  /** A topic's presences at one moment, encoded for joining clients on first use. */
+  /**
+   * A topic's presences at one moment, encoded for joining clients on first use: by the first
+   * joiner that needs it, the others who come meanwhile wait for its result instead of each
+   * encoding the same N presences again.
+   */
   private static final class Snapshot {
     private final PresenceState others;
     private final List<PresenceState.Entry> own;
     private final String topic;
-    private volatile JsonNode encoded;
+    private final AtomicReference<CompletableFuture<JsonNode>> encoded = new AtomicReference<>();
 
     Snapshot(PresenceState others, List<PresenceState.Entry> own, String topic) {
       this.others = others;
@@ -155,16 +161,23 @@ public final class Presence implements Supervised {
     }
 
     JsonNode payload() {
-      JsonNode e = encoded;
-      if (e == null) {
+      CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+      CompletableFuture<JsonNode> first = encoded.compareAndExchange(null, mine);
+      if (first != null) {
+        return first.join();
+      }
+      try {
         String json =
             JSON.writeValueAsString(PresenceState.grouped(merged(others.list(topic), own)));
         // SerializedString keeps its UTF-8 bytes: each push copies them as they are.
-        e =
-            encoded =
-                JsonNodeFactory.instance.rawValueNode(new RawValue(new SerializedString(json)));
+        mine.complete(
+            JsonNodeFactory.instance.rawValueNode(new RawValue(new SerializedString(json))));
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+        encoded.set(null);
+        throw e;
       }
-      return e;
+      return mine.join();
     }
   }
 

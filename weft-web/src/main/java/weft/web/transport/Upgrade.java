@@ -147,8 +147,37 @@ public final class Upgrade {
     return b64 + "===".substring(0, (4 - b64.length() % 4) % 4);
   }
 
+  /** What {@link #connect} ended with. */
+  public sealed interface Connected {}
+
+  /** The socket's {@code connect} refused: answer 403. */
+  public record Refused() implements Connected {}
+
+  /** The handshake failed (logged); nothing is left to answer. */
+  public record HandshakeFailed() implements Connected {}
+
   /**
-   * The body of the connect process: connect, then handshake, then serve as the socket process.
+   * Connected and upgraded: {@link #serve()} runs the socket in the calling process. It holds
+   * nothing of the upgrade request (its headers and params were for {@code connect} only), so a
+   * long-lived socket does not keep them.
+   *
+   * @param socket the socket
+   * @param transport the upgraded connection
+   * @param connected what connect answered
+   */
+  public record Serving(Socket socket, WebSocketTransport transport, ConnectResult.Ok connected)
+      implements Connected {
+
+    /** Serves as the socket process until the connection ends. */
+    public void serve() {
+      transport.attach(Process.self());
+      socket.serve(transport, connected);
+    }
+  }
+
+  /**
+   * The first part of the connect process: connect, then handshake. The caller then drops the
+   * request and {@code p}, and calls {@link Serving#serve()}.
    *
    * @param socket the socket mounted at the path
    * @param p what {@link #check} decided
@@ -157,10 +186,9 @@ public final class Upgrade {
    * @param detachHttp removes the HTTP server's own handlers from the pipeline, on the event loop,
    *     just before the handshake
    * @param requestId the request's id, for the log
-   * @return false if connect refused (answer 403); true otherwise, once the socket is done or the
-   *     handshake failed (nothing left to answer)
+   * @return refused, handshake failed, or serving
    */
-  public static boolean connectAndServe(
+  public static Connected connect(
       Socket socket,
       Proceed p,
       Channel channel,
@@ -168,22 +196,19 @@ public final class Upgrade {
       Consumer<ChannelPipeline> detachHttp,
       String requestId) {
     if (!(socket.connect(p.params(), p.info()) instanceof ConnectResult.Ok connected)) {
-      return false;
+      return new Refused();
     }
     CompletableFuture<WebSocketTransport> upgraded = new CompletableFuture<>();
+    FullHttpRequest handshake = p.handshake();
     channel
         .eventLoop()
-        .execute(() -> handshake(socket, p.handshake(), channel, server, detachHttp, upgraded));
-    WebSocketTransport transport;
+        .execute(() -> handshake(socket, handshake, channel, server, detachHttp, upgraded));
     try {
-      transport = upgraded.get();
+      return new Serving(socket, upgraded.get(), connected);
     } catch (Exception e) {
       LOG.warn("WebSocket handshake {} failed: {}", requestId, e.toString());
-      return true;
+      return new HandshakeFailed();
     }
-    transport.attach(Process.self());
-    socket.serve(transport, connected);
-    return true;
   }
 
   private static void handshake(

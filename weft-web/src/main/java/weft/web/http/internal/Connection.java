@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,22 +198,38 @@ final class Connection extends ChannelInboundHandlerAdapter {
         runningBody = 0;
         Channel channel = ctx.channel();
         var socket = server.socketFor(request.path()).orElseThrow();
+        // The socket process lives as long as the connection: it lets go of the upgrade request
+        // (headers, params) once connected, rather than keep it in its closure for its life.
+        AtomicReference<Request> upgrading = new AtomicReference<>(request);
+        AtomicReference<Upgrade.Proceed> proceed = new AtomicReference<>(p);
         server.spawn(() -> {
-          ACCESS.info("{} {} 101 id={}", methodName, Json.printable(request.uri()), requestId);
-          boolean connected =
-              Upgrade.connectAndServe(
-                  socket, p, channel, server.transports(), Connection::detach, requestId);
-          if (!connected) {
-            write(
-                channel,
-                request,
-                methodName,
-                request.uri(),
-                ErrorResponses.of(403, "connection refused", requestId, false),
-                requestId,
-                false,
-                started,
-                false);
+          String uri = upgrading.get().uri();
+          ACCESS.info("{} {} 101 id={}", methodName, Json.printable(uri), requestId);
+          Upgrade.Connected connected =
+              Upgrade.connect(
+                  socket,
+                  proceed.getAndSet(null),
+                  channel,
+                  server.transports(),
+                  Connection::detach,
+                  requestId);
+          switch (connected) {
+            case Upgrade.Serving serving -> {
+              upgrading.set(null);
+              serving.serve();
+            }
+            case Upgrade.HandshakeFailed f -> upgrading.set(null);
+            case Upgrade.Refused r ->
+                write(
+                    channel,
+                    upgrading.getAndSet(null),
+                    methodName,
+                    uri,
+                    ErrorResponses.of(403, "connection refused", requestId, false),
+                    requestId,
+                    false,
+                    started,
+                    false);
           }
         });
         return;
