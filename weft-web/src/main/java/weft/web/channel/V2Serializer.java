@@ -7,6 +7,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -96,6 +97,25 @@ public final class V2Serializer {
    */
   public static byte[] encodeTextBytes(Frame frame) {
     return MAPPER.writeValueAsBytes(textArray(frame));
+  }
+
+  /**
+   * The UTF-8 of a V2 text frame up to its payload, {@code [join_ref,ref,"topic","event",}:
+   * followed by the payload's JSON and {@code ]}, the whole frame. Lets a payload encoded once (a
+   * presence state shared by many joining clients) be written after it without being copied.
+   *
+   * @param joinRef the join ref, or null
+   * @param ref the ref, or null
+   * @param topic the topic
+   * @param event the event
+   * @return the bytes
+   */
+  public static byte[] encodeTextHead(String joinRef, String ref, String topic, String event) {
+    byte[] whole =
+        encodeTextBytes(
+            new Frame(joinRef, ref, topic, event, new Frame.JsonPayload(IntNode.valueOf(0))));
+    // The frame ends with the payload 0 and the closing bracket.
+    return java.util.Arrays.copyOf(whole, whole.length - 2);
   }
 
   private static ArrayNode textArray(Frame frame) {

@@ -17,6 +17,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.SerializableString;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.POJONode;
+import tools.jackson.databind.util.RawValue;
 import weft.process.Pid;
 import weft.process.Process;
 import weft.web.channel.Broadcast;
@@ -188,9 +192,28 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     if (frame.payload() instanceof Frame.BinaryPayload) {
       write(
           new BinaryWebSocketFrame(Unpooled.wrappedBuffer(V2Serializer.encodeServer(frame, "ok"))));
+    } else if (shared(frame) instanceof byte[] payload) {
+      // A payload encoded once for many clients (a presence state): its bytes are written after
+      // this frame's own head, not copied into a new array per client.
+      byte[] head =
+          V2Serializer.encodeTextHead(frame.joinRef(), frame.ref(), frame.topic(), frame.event());
+      write(new TextWebSocketFrame(Unpooled.wrappedBuffer(head, payload, CLOSE_ARRAY)));
     } else {
       write(new TextWebSocketFrame(Unpooled.wrappedBuffer(V2Serializer.encodeTextBytes(frame))));
     }
+  }
+
+  private static final byte[] CLOSE_ARRAY = {']'};
+
+  /** The UTF-8 bytes of a payload that is already encoded JSON kept as a SerializedString. */
+  private static byte[] shared(Frame frame) {
+    if (frame.payload() instanceof Frame.JsonPayload(JsonNode json)
+        && json instanceof POJONode pojo
+        && pojo.getPojo() instanceof RawValue raw
+        && raw.rawValue() instanceof SerializableString encoded) {
+      return encoded.asUnquotedUTF8();
+    }
+    return null;
   }
 
   @Override

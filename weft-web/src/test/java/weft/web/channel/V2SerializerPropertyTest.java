@@ -96,6 +96,29 @@ class V2SerializerPropertyTest {
   }
 
   @Test
+  void aHeadThenAPayloadEncodedOnceIsTheWholeFrame() {
+    Seeds.forEach(
+        0x4EAD,
+        2000,
+        r -> {
+          Frame f =
+              new Frame(ref(r), ref(r), name(r), name(r), new Frame.JsonPayload(object(r, 0)));
+          byte[] head = V2Serializer.encodeTextHead(f.joinRef(), f.ref(), f.topic(), f.event());
+          byte[] payload =
+              tools.jackson.databind.json.JsonMapper.builder()
+                  .build()
+                  .writeValueAsBytes(((Frame.JsonPayload) f.payload()).json());
+          String joined =
+              new String(head, java.nio.charset.StandardCharsets.UTF_8)
+                  + new String(payload, java.nio.charset.StandardCharsets.UTF_8)
+                  + "]";
+          assertThat(V2Serializer.decodeText(joined)).isEqualTo(f);
+          assertThat(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              .isEqualTo(V2Serializer.encodeTextBytes(f));
+        });
+  }
+
+  @Test
   void binaryFramesRoundTripBothWays() {
     Seeds.forEach(
         0xB1,
