@@ -64,6 +64,8 @@ public final class HttpBench {
   private static final String JSON = "{\"message\":\"Hello, World!\"}";
   private static final int CONNECTIONS = 64;
   private static final int ROUNDS = 3;
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private HttpBench() {}
 
@@ -174,7 +176,7 @@ public final class HttpBench {
     }
   }
 
-  /** Each request signs in a new user: {@code bench<thread>x<n>}. */
+  /** Each request signs in a new user: {@code r<run>t<thread>x<n>} (a name taken is refused). */
   private static final String SIGN_IN =
       """
       local counter = 0
@@ -184,13 +186,14 @@ public final class HttpBench {
         thread:set("id", threads)
       end
       function init(args)
+        run = args[1]
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
       end
       function request()
         counter = counter + 1
         return wrk.format(nil, nil, nil,
-          '{"name":"b' .. id .. 'x' .. counter .. '"}')
+          '{"name":"r' .. run .. 't' .. id .. 'x' .. counter .. '"}')
       end
       """;
 
@@ -254,6 +257,10 @@ public final class HttpBench {
       command.add(script.toString());
     }
     command.add(url);
+    if (script != null) {
+      command.add("--");
+      command.add(Integer.toString(RUNS.incrementAndGet()));
+    }
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;
     try (InputStream in = p.getInputStream()) {
@@ -328,6 +335,12 @@ public final class HttpBench {
                           .addLast(new HttpObjectAggregator(1 << 20))
                           .addLast(
                               new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  ctx.close(); // wrk resets its connections when it ends
+                                }
+
                                 @Override
                                 protected void channelRead0(
                                     ChannelHandlerContext ctx, FullHttpRequest req) {
