@@ -28,10 +28,8 @@ import java.util.jar.JarFile;
  * blocking calls, where a yield point per method would cost a ring of processes a fifth of its
  * speed; and the registry's short critical sections must not yield while holding their lock, or
  * the processes that block on it pin every carrier while the holder waits for one; the same
- * packages in a test directory are instrumented), Netty (its code runs on its own event-loop
- * threads, never on a carrier, where a yield point can only cost: it was 30% of the CPU of an
- * HTTP request), classes whose loader cannot see weft-core (they could not link the call), and
- * `exclude`.
+ * packages in a test directory are instrumented), classes whose loader cannot see weft-core (they
+ * could not link the call), and `exclude`.
  *
  * Application code (yield points that also end a killed process): classes loaded from a directory
  * (the application being developed, its tests), the jar or directory that holds the main class,
@@ -50,7 +48,6 @@ final class WeftTransformer implements ClassFileTransformer {
 
   private static final String MARKER = "META-INF/weft/framework";
   private static final List<String> RUNTIME = List.of("weft/instrument/", "weft/process/internal/");
-  private static final String NETTY = "io/netty/";
   private static final List<String> MESSAGE_PATH =
       List.of("weft/process/", "weft/genserver/", "weft/scheduler/", "weft/registry/");
 
@@ -126,7 +123,7 @@ final class WeftTransformer implements ClassFileTransformer {
         return false;
       }
     }
-    if (startsWithAny(className, RUNTIME) || className.startsWith(NETTY)) {
+    if (startsWithAny(className, RUNTIME)) {
       return false;
     }
     if (AgentOptions.matches(className, options.exclude())) {

@@ -53,7 +53,9 @@ final class LoadProcess {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.add("-Xmx1g");
+    // 9,500 sockets may each be reading a presence_state of a megabyte or more at once.
+    cmd.add("-Xmx4g");
+    cmd.add("-XX:MaxDirectMemorySize=4g");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("--enable-native-access=io.netty.common");
     String modules = System.getProperty("jdk.module.path");

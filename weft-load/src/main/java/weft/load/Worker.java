@@ -70,6 +70,8 @@ public final class Worker {
   private final AtomicInteger joined = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> errors =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong presenceDiffs = new AtomicLong();
   private final AtomicLong presenceStates = new AtomicLong();
   private final AtomicLong frames = new AtomicLong();
@@ -172,6 +174,7 @@ public final class Worker {
     channels.close().awaitUninterruptibly(30, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     progress();
+    errors.forEach((e, n) -> System.err.println("socket errors: " + n + " x " + e));
     out.println("C");
     out.flush();
   }
@@ -291,6 +294,10 @@ public final class Worker {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // Counted by kind and written to the process's log at the end: a socket lost to the load
+      // tool itself (out of memory reading a large presence_state, say) must not pass for one
+      // the server dropped.
+      errors.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1, Integer::sum);
       ctx.close();
     }
 
