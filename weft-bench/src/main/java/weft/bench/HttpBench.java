@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -37,10 +38,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import weft.examples.chat.ChatApp;
@@ -64,8 +67,7 @@ public final class HttpBench {
   private static final String JSON = "{\"message\":\"Hello, World!\"}";
   private static final int CONNECTIONS = 64;
   private static final int ROUNDS = 3;
-  private static final java.util.concurrent.atomic.AtomicInteger RUNS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger RUNS = new AtomicInteger();
 
   private HttpBench() {}
 
@@ -173,6 +175,17 @@ public final class HttpBench {
       weft.stop(Duration.ofSeconds(5));
       netty.stop();
       node.close();
+      deleteTree(scripts);
+      deleteTree(data);
+    }
+  }
+
+  /** Removes a temporary directory and what it holds. */
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -357,8 +370,7 @@ public final class HttpBench {
                                   if (keepAlive) {
                                     ctx.writeAndFlush(res);
                                   } else {
-                                    ctx.writeAndFlush(res)
-                                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                                    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
                                   }
                                 }
                               });

@@ -35,6 +35,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,8 +72,7 @@ public final class Worker {
   private final AtomicInteger joined = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
-  private final java.util.concurrent.ConcurrentHashMap<String, Integer> errors =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> errors = new ConcurrentHashMap<>();
   private final AtomicLong presenceDiffs = new AtomicLong();
   private final AtomicLong presenceStates = new AtomicLong();
   private final AtomicLong frames = new AtomicLong();

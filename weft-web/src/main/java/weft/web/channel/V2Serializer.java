@@ -115,7 +115,7 @@ public final class V2Serializer {
         encodeTextBytes(
             new Frame(joinRef, ref, topic, event, new Frame.JsonPayload(IntNode.valueOf(0))));
     // The frame ends with the payload 0 and the closing bracket.
-    return java.util.Arrays.copyOf(whole, whole.length - 2);
+    return Arrays.copyOf(whole, whole.length - 2);
   }
 
   private static ArrayNode textArray(Frame frame) {

@@ -1,6 +1,5 @@
 package weft.web.presence;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,23 +7,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The joins and leaves of one topic held during one coalescing window: every one of them, by ref (a
- * ref that joined and left in the window is in both), so that a client whose state was taken at any
- * moment of the window converges on the state at its end.
+ * The joins and leaves of one topic held for one diff (a coalescing window, or one handler's
+ * changes before they go out): every one of them, by ref (a ref that joined and left in the window
+ * is in both), so that a client whose state was taken at any moment of the window converges on the
+ * state at its end.
  */
 final class DiffWindow {
 
-  private final Duration length;
   private final Map<String, PresenceState.Entry> joins = new LinkedHashMap<>();
   private final Map<String, PresenceState.Entry> leaves = new LinkedHashMap<>();
-
-  DiffWindow(Duration length) {
-    this.length = length;
-  }
-
-  Duration length() {
-    return length;
-  }
 
   void hold(List<PresenceState.Entry> joined, List<PresenceState.Entry> left) {
     for (PresenceState.Entry e : joined) {

@@ -145,14 +145,22 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   private final Map<Pid, Set<String>> refsByPid = new HashMap<>();
   private final Map<String, Long> lastHeard = new HashMap<>();
   private final Set<Pid> monitoring = new HashSet<>();
-  private final Map<String, DiffWindow> windows = new HashMap<>();
+
+  /** A busy topic's open window: how long it lasts and what it holds. */
+  private record Open(Duration length, DiffWindow held) {}
+
+  private final Map<String, Open> windows = new HashMap<>();
 
   /** The changes of the current handler, per topic, before they go out or join a window. */
   private final Map<String, DiffWindow> changes = new HashMap<>();
 
   private PresenceState remote = PresenceState.EMPTY;
   private long refs;
-  private long version;
+
+  /** The replica last published, rebuilt only after a local change ({@code dirty}). */
+  private PresenceState.Replica mine;
+
+  private boolean dirty;
   private Duration publishWindow;
   private boolean unpublished;
 
@@ -178,13 +186,15 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     }
     pubsub.register(CODEC);
     pubsub.subscribe(TOPIC);
-    // A restart lost the timers of the open windows: what they held goes out now.
+    // A restart lost the timers of the open windows: what they held goes out now, and so do
+    // the changes of a handler that crashed before it sent them.
     for (var w : windows.entrySet()) {
-      if (!w.getValue().isEmpty()) {
-        send(w.getKey(), w.getValue());
+      if (!w.getValue().held().isEmpty()) {
+        send(w.getKey(), w.getValue().held());
       }
     }
     windows.clear();
+    flushChanges();
     publishWindow = null;
     if (unpublished) {
       unpublished = false;
@@ -242,6 +252,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     String ref = replica + "." + (++refs);
     PresenceState.Entry e = new PresenceState.Entry(topic, key, ref, prevRef, meta);
     local.put(ref, e);
+    dirty = true;
     owner.localJoined(e);
     diff(topic).hold(List.of(e), List.of());
     if (monitoring.add(pid)) {
@@ -255,12 +266,13 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   /** Removes a local entry; the caller calls {@link #changed()} after its last removal. */
   private void remove(PresenceState.Entry e) {
     local.remove(e.ref());
+    dirty = true;
     owner.localLeft(e);
     diff(e.topic()).hold(List.of(), List.of(e));
   }
 
   private DiffWindow diff(String topic) {
-    return changes.computeIfAbsent(topic, t -> new DiffWindow(Duration.ZERO));
+    return changes.computeIfAbsent(topic, t -> new DiffWindow());
   }
 
   /**
@@ -280,9 +292,13 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
     }
   }
 
-  /** This node's replica now, as a new version when it changed since the last one built. */
+  /** This node's replica now: a new version when it changed since the last one built. */
   private PresenceState.Replica mine() {
-    return new PresenceState.Replica(replica, ++version, local);
+    if (mine == null || dirty) {
+      mine = new PresenceState.Replica(replica, mine == null ? 1 : mine.version() + 1, local);
+      dirty = false;
+    }
+    return mine;
   }
 
   /** A new state of the other nodes' replicas: readers see it at once, its diffs are coalesced. */
@@ -305,14 +321,14 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
   private void flushChanges() {
     for (var c : changes.entrySet()) {
       String topic = c.getKey();
-      DiffWindow open = windows.get(topic);
+      Open open = windows.get(topic);
       if (open != null) {
-        open.hold(c.getValue());
+        open.held().hold(c.getValue());
         continue;
       }
       send(topic, c.getValue());
       if (!options.diffWindow().isZero()) {
-        windows.put(topic, new DiffWindow(options.diffWindow()));
+        windows.put(topic, new Open(options.diffWindow(), new DiffWindow()));
         Process.sendAfter(Process.self(), new WindowEnd(topic), options.diffWindow());
       }
     }
@@ -329,17 +345,17 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
    * A topic's window ended: what it held goes out and a longer one opens, or the topic is quiet.
    */
   private void windowEnded(String topic) {
-    DiffWindow w = windows.get(topic);
+    Open w = windows.get(topic);
     if (w == null) {
       return;
     }
-    if (w.isEmpty()) {
+    if (w.held().isEmpty()) {
       windows.remove(topic);
       return;
     }
-    send(topic, w);
+    send(topic, w.held());
     Duration next = longer(w.length());
-    windows.put(topic, new DiffWindow(next));
+    windows.put(topic, new Open(next, new DiffWindow()));
     Process.sendAfter(Process.self(), new WindowEnd(topic), next);
   }
 
@@ -370,7 +386,7 @@ final class Tracker implements GenServer<Tracker, Tracker.Request> {
       case WindowEnd(String topic) -> windowEnded(topic);
       case PublishEnd e -> publishEnded();
       case Tick t -> {
-        if (version > 0 || !local.isEmpty()) {
+        if (mine != null) {
           pubsub.broadcast(TOPIC, new Published(mine()));
           unpublished = false;
         }
